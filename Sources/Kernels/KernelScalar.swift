@@ -1,0 +1,11 @@
+/// The kernel table: every loop over tensor elements that the layers above need, as static requirements
+/// of the scalar type.
+///
+/// Code above this module is generic over its scalar (Float for training, Double for gradient checks).
+/// Generic code that called a generic kernel function would run it unspecialised, one witness call per
+/// element. Calling `Scalar.kernel(...)` instead costs one witness-table call per kernel invocation, and
+/// lands in an implementation specialised for `Float` or `Double` inside this module.
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath {}
+
+extension Float: KernelScalar {}
+extension Double: KernelScalar {}

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// exp, log and tanh on 16 lanes at once.
+///
+/// `Float` uses this module's own polynomial implementations (see `Specs/kernels.md`): only +, ×, FMA,
+/// division and bit operations, each exactly specified by IEEE 754, so the bits are the same on every CPU
+/// and every vector width. `Double` is the gradient-checking path and calls the platform's libm per lane.
+public protocol VectorMath: BinaryFloatingPoint, SIMDScalar {
+    static func vectorExp(_ x: SIMD16<Self>) -> SIMD16<Self>
+    static func vectorLog(_ x: SIMD16<Self>) -> SIMD16<Self>
+    static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
+}
+
+extension Double: VectorMath {
+    @inlinable public static func vectorExp(_ x: SIMD16<Double>) -> SIMD16<Double> { laneWise(x, Glibc.exp) }
+    @inlinable public static func vectorLog(_ x: SIMD16<Double>) -> SIMD16<Double> { laneWise(x, Glibc.log) }
+    @inlinable public static func vectorTanh(_ x: SIMD16<Double>) -> SIMD16<Double> { laneWise(x, Glibc.tanh) }
+
+    @inlinable static func laneWise(_ x: SIMD16<Double>, _ f: (Double) -> Double) -> SIMD16<Double> {
+        var y = SIMD16<Double>()
+        for lane in 0..<16 { y[lane] = f(x[lane]) }
+        return y
+    }
+}
+
+// TEMPORARY until the Float polynomials land: libm per lane.
+extension Float: VectorMath {
+    public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.expf(x[l]) }; return y }
+    public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.logf(x[l]) }; return y }
+    public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.tanhf(x[l]) }; return y }
+}
