@@ -20,9 +20,10 @@ let package = Package(
     targets: [
         .target(name: "Kernels", swiftSettings: hostCPU),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
-            dependencies: ["Autograd", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Demos", "Autograd", "Kernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
@@ -30,7 +31,7 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "AutogradTests",
-            dependencies: ["Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Autograd", "Kernels", "Demos", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )

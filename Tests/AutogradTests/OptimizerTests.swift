@@ -1,0 +1,77 @@
+import Foundation
+import Autograd
+import PropertyBased
+import Testing
+
+@Suite("Optimizers and schedules")
+struct OptimizerTests {
+    /// torch.optim.AdamW's update, written out per element in Double.
+    static func referenceAdamW(
+        _ p: inout [Double], _ grads: [[Double]], learningRates: [Double], beta1: Double, beta2: Double,
+        epsilon: Double, weightDecay: Double
+    ) {
+        var m = [Double](repeating: 0, count: p.count), v = m
+        for (t, (g, lr)) in zip(grads, learningRates).enumerated() {
+            let step = Double(t + 1)
+            for i in p.indices {
+                p[i] *= 1 - lr * weightDecay
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                let mHat = m[i] / (1 - pow(beta1, step)), vHat = v[i] / (1 - pow(beta2, step))
+                p[i] -= lr * mHat / (vHat.squareRoot() + epsilon)
+            }
+        }
+    }
+
+    @Test("AdamW matches PyTorch's AdamW formula over several steps with a changing learning rate")
+    func adamWMatchesReference() async {
+        await propertyCheck(count: 30, input: Gen.int(in: 0...40), Gen.int(in: 0...1_000_000)) { count, seed in
+            var random = TestRandom(seed: seed)
+            let initial = random.tensor([count]).scalars
+            let grads = (0..<5).map { _ in random.tensor([count], -1...1).scalars }
+            let schedule = WarmupCosineSchedule(peak: 0.1, warmupSteps: 2, totalSteps: 5)
+            let rates = (0..<5).map { schedule.learningRate(atStep: $0) }
+            var expected = initial
+            Self.referenceAdamW(&expected, grads, learningRates: rates, beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1)
+
+            let parameter = Tensor<Double>(shape: [count], scalars: initial)
+            let optimizer = AdamW<Double>(.init(beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1))
+            for (g, lr) in zip(grads, rates) {
+                optimizer.update([parameter], gradients: [Tensor(shape: [count], scalars: g)], learningRate: lr)
+            }
+            #expect(optimizer.stepCount == 5)
+            for (got, want) in zip(parameter.scalars, expected) {
+                #expect(abs(got - want) <= 1e-12 * max(1, abs(want)))
+            }
+        }
+    }
+
+    @Test("warm-up rises linearly to the peak; cosine then falls to the floor and stays there")
+    func schedules() {
+        let constant = WarmupConstantSchedule(peak: 1e-3, warmupSteps: 4)
+        #expect((0..<6).map { constant.learningRate(atStep: $0) } == [2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3])
+        let cosine = WarmupCosineSchedule(peak: 1, warmupSteps: 2, totalSteps: 102, floor: 0.1)
+        #expect(cosine.learningRate(atStep: 0) == 0.5)
+        #expect(cosine.learningRate(atStep: 2) == 1)
+        for step in 2...110 {
+            let progress = min(1, Double(step - 2) / 100)
+            let expected = 0.1 + 0.9 * (1 + cos(Double.pi * progress)) / 2
+            #expect(abs(cosine.learningRate(atStep: step) - expected) <= 1e-15)
+        }
+        #expect(cosine.learningRate(atStep: 52) == 0.55)
+        #expect(cosine.learningRate(atStep: 500) == 0.1)
+    }
+
+    @Test("clipping by global norm rescales to the bound only when the norm exceeds it")
+    func clipping() {
+        let a = Tensor<Double>(shape: [2], scalars: [3, 0]), b = Tensor<Double>(shape: [1, 1], scalars: [4])
+        let (unclipped, norm) = clipByGlobalNorm([a, b], maxNorm: 10)
+        #expect(norm == 5)
+        #expect(unclipped.map(\.scalars) == [[3, 0], [4]])
+        let (clipped, same) = clipByGlobalNorm([a, b], maxNorm: 1)
+        #expect(same == 5)
+        let factor = 1 / (5 + 1e-6)
+        #expect(clipped.map(\.scalars) == [[3 * factor, 0], [4 * factor]])
+        #expect(clipped[1].shape == [1, 1])
+    }
+}
