@@ -12,7 +12,7 @@ extension SoftmaxKernels {
             }
             let shift = SIMD16<Self>(repeating: m)
             let s = fixedOrderReduce(count: cols) { acc, start, valid in
-                acc += expOrZero(xr.load16(start, count: valid, padding: -Self.infinity), minus: shift)
+                acc += expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
             }
             let logS = SIMD16<Self>(repeating: vectorLog(SIMD16(repeating: s))[0])
             for start in stride(from: 0, to: cols, by: 16) {
@@ -25,13 +25,12 @@ extension SoftmaxKernels {
     @inlinable
     public static func logSoftmaxBackward(_ y: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, rows: Int, cols: Int,
                                           accumulatingInto gx: UnsafeMutablePointer<Self>) {
-        let zero = SIMD16<Self>()
         for r in 0..<rows {
             let (yr, gyr, gxr) = (y + r * cols, gy + r * cols, gx + r * cols)
             let g = SIMD16<Self>(repeating: fixedOrderSum(gyr, count: cols))
             for start in stride(from: 0, to: cols, by: 16) {
                 let valid = Swift.min(16, cols - start)
-                let p = expOrZero(yr.load16(start, count: valid, padding: 0), minus: zero)
+                let p = expOrZero(yr.load16(start, count: valid, padding: 0))
                 let term = gyr.load16(start, count: valid, padding: 0).addingProduct(-p, g)
                 gxr.store16(gxr.load16(start, count: valid, padding: 0) + term, start, count: valid)
             }

@@ -9,7 +9,7 @@
 /// does at −∞) and −∞ in log-softmax. A row whose entries are all −∞ has no mass: softmax gives all zeros
 /// (not NaN, so a fully masked attention row contributes nothing) and log-softmax all −∞. A row with a NaN
 /// or +∞ gives NaN throughout. The forward kernels accept y == x (in place).
-public protocol SoftmaxKernels: BinaryFloatingPoint, SIMDScalar, VectorMath {
+public protocol SoftmaxKernels: BinaryFloatingPoint, SIMDScalar, VectorMath, SIMDComparisons {
     /// y[r, j] = e_j / s with e_j = exp(x[r, j] − m), m = max_j x[r, j], s = Σ_j e_j (fixed order).
     static func softmax(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>)
 
@@ -40,7 +40,7 @@ extension SoftmaxKernels {
             let shift = SIMD16<Self>(repeating: m)
             // The exponentials are stored as they are summed; padded lanes (−∞) contribute exactly 0.
             let s = fixedOrderReduce(count: cols) { acc, start, valid in
-                let e = expOrZero(xr.load16(start, count: valid, padding: -Self.infinity), minus: shift)
+                let e = expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
                 yr.store16(e, start, count: valid)
                 acc += e
             }
@@ -67,22 +67,19 @@ extension SoftmaxKernels {
         }
     }
 
-    /// The largest entry of a row (−∞ for an empty row), or NaN if the row holds a NaN: a lane takes a
-    /// candidate that is larger or NaN, and keeps a NaN once it has one (nothing compares larger than NaN).
+    /// The largest entry of a row; −∞ for an empty row, and NaN for a row of only NaNs and −∞ (elsewhere a
+    /// NaN needs no special case: exp(NaN − m) makes the sum, hence every output of the row, NaN).
     @inlinable @inline(__always)
     static func rowMax(_ x: UnsafePointer<Self>, count: Int) -> Self {
         var best = SIMD16<Self>(repeating: -Self.infinity)
         for start in stride(from: 0, to: count, by: 16) {
             let v = x.load16(start, count: count - start, padding: -Self.infinity)
-            best = best.replacing(with: v, where: (v .> best) .| (v .!= v))
+            best = best.replacing(with: v, where: lanes(v, greaterThan: best))
         }
-        return any(best .!= best) ? .nan : best.max()
-    }
-
-    /// exp(v − shift) lane-wise, exactly 0 where v is −∞ (masked logits and padding).
-    @inlinable @inline(__always)
-    static func expOrZero(_ v: SIMD16<Self>, minus shift: SIMD16<Self>) -> SIMD16<Self> {
-        vectorExp(v - shift).replacing(with: 0, where: v .== -Self.infinity)
+        var m = best[0]
+        for lane in 1..<16 where best[lane] > m { m = best[lane] }
+        if m == -Self.infinity && (0..<count).contains(where: { x[$0].isNaN }) { return .nan }
+        return m
     }
 }
 

@@ -25,7 +25,7 @@ extension RandomKernels {
         let scale = SIMD16<Self>(repeating: temperature)
         return sampleCategorical(count: count, uniform: u) { start in
             let l = logits.load16(start, count: count - start, padding: -Self.infinity)
-            return vectorExp((l - shift) / scale).replacing(with: 0, where: l .== -Self.infinity)
+            return expOrZero((l - shift) / scale)   // −∞ exactly where l is −∞: m is finite, T > 0
         }
     }
 

@@ -3,7 +3,7 @@
 /// Every value consumes exactly one 128-bit block `(w0, w1, w2, w3)`, so element e of a fill from a stream
 /// at counter c is a function of block c + e only (test "a fill gives the same values in one call as in
 /// several consecutive calls"). Float and Double use the same recipes with p = 24 or 53 significand bits.
-public protocol RandomKernels: BinaryFloatingPoint, SIMDScalar, VectorMath {
+public protocol RandomKernels: BinaryFloatingPoint, SIMDScalar, VectorMath, SIMDComparisons {
     /// Lane l: the uniform value in [0, 1) of block l, `floor(b / 2^(64−p)) · 2^−p` where
     /// `b = w0 · 2^32 + w1` and p is the significand width (24 for Float, 53 for Double). Exact: every
     /// multiple of 2^−p in [0, 1) is equally likely.
@@ -94,7 +94,7 @@ extension RandomKernels {
         let t = 4 * u
         let quadrant = t.rounded(.down)
         let f = t - quadrant
-        let reflected = f .> 0.5
+        let reflected = lanes(f, greaterThan: SIMD16(repeating: 0.5))
         let h = f.replacing(with: 1 - f, where: reflected)
         let x = h * (Self.pi / 2)
         let x2 = x * x
@@ -122,8 +122,10 @@ extension RandomKernels {
         let cosF = c.replacing(with: s, where: reflected)   // cos(π/2·f)
         let sinF = s.replacing(with: c, where: reflected)   // sin(π/2·f)
         // Quadrants 0, 1, 2, 3 give cos(π/2·f), −sin(π/2·f), −cos(π/2·f), sin(π/2·f).
-        let magnitude = cosF.replacing(with: sinF, where: (quadrant .== 1) .| (quadrant .== 3))
-        return magnitude.replacing(with: -magnitude, where: (quadrant .== 1) .| (quadrant .== 2))
+        var y = cosF
+        y = y.replacing(with: -sinF, where: lanes(quadrant, equalTo: SIMD16(repeating: 1)))
+        y = y.replacing(with: -cosF, where: lanes(quadrant, equalTo: SIMD16(repeating: 2)))
+        return y.replacing(with: sinF, where: lanes(quadrant, equalTo: SIMD16(repeating: 3)))
     }
 }
 
