@@ -8,10 +8,12 @@
 /// "token t of sample j of prompt i at step s" can address its own block directly:
 /// `RandomStream(seed: seed, name: "sampling").child(s).child(i).child(j)`, block `t`.
 ///
+/// `Codable` (key and counter) so that checkpoints can save a stream and resume it exactly.
+///
 /// Streams are derived from one master seed by name and by index (see `child(_:)`): the root stream of a seed
 /// has key `seed`; a child's key is two words of one Philox block of its parent's key, in a counter domain
 /// (third word 1 for names, 2 for indices) that the parent's own draws (third word 0) never use.
-public struct RandomStream: Sendable, Hashable {
+public struct RandomStream: Sendable, Hashable, Codable {
     /// The Philox key of this stream: key words `(k0, k1) = (lo32(key), hi32(key))`.
     public let key: UInt64
     /// The index of the next block that a mutating draw or fill consumes.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Kernels
 
@@ -88,5 +89,14 @@ struct PhiloxTests {
             #expect(stream.uniform(Float.self, at: UInt64(counter)) == floatBits[counter] * 0x1p-24)
             #expect(stream.uniform(Double.self, at: UInt64(counter)) == doubleBits[counter] * 0x1p-53)
         }
+    }
+
+    @Test("a stream saved with Codable resumes with the same key, counter and next values")
+    func codableRoundTrip() throws {
+        var stream = RandomStream(seed: 99, name: "checkpoint").child(5)
+        for _ in 0..<37 { let _: Float = stream.nextNormal() }
+        var restored = try JSONDecoder().decode(RandomStream.self, from: JSONEncoder().encode(stream))
+        #expect(restored == stream && restored.counter == 37)
+        for _ in 0..<5 { #expect(restored.nextUniform(Double.self) == stream.nextUniform(Double.self)) }
     }
 }
