@@ -31,7 +31,7 @@ struct LayerNormOperation<Scalar: KernelScalar>: Operation {
         let gBeta = inputs[2] ?? spare.pointer + scratch[0] + scratch[1]
         Scalar.layerNormBackward(
             x.pointer, gamma: gamma.pointer, mean: mean.pointer, rstd: rstd.pointer, gy, rows: rows, cols: cols,
-            accumulatingInto: gx, gamma: gGamma, beta: gBeta)
+            accumulatingInto: gx, gammaGradient: gGamma, betaGradient: gBeta)
     }
 }
 
