@@ -25,9 +25,5 @@ extension Double: VectorMath {
     }
 }
 
-// TEMPORARY until the Float polynomials land: libm per lane.
-extension Float: VectorMath {
-    public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.expf(x[l]) }; return y }
-    public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.logf(x[l]) }; return y }
-    public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.tanhf(x[l]) }; return y }
-}
+// The implementations are in Exp.swift, Log.swift and Tanh.swift.
+extension Float: VectorMath {}
