@@ -10,8 +10,8 @@
 extension Float {
     /// e^x on each lane, within 1 ulp for every Float input (exhaustive check: Specs/kernels.md).
     ///
-    /// Results that overflow are +inf (x > 88.72284), results below half the least subnormal are +0
-    /// (x < −103.97208), subnormal results are rounded once; exp(0) = 1 exactly and NaN gives NaN.
+    /// +inf for x > 88.722839 (where e^x exceeds the largest Float by half an ulp), +0 for x < −103.972076
+    /// (where e^x < 2^-150), subnormal results rounded once, exp(±0) = 1 exactly, NaN gives NaN.
     /// Only +, −, ×, FMA and bit operations: the same bits on every CPU, whatever the lane or its neighbours.
     @inlinable
     public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {

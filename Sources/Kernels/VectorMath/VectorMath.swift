@@ -8,8 +8,11 @@ import Glibc
 /// division and bit operations, each exactly specified by IEEE 754, so the bits are the same on every CPU
 /// and every vector width. `Double` is the gradient-checking path and calls the platform's libm per lane.
 public protocol VectorMath: BinaryFloatingPoint, SIMDScalar {
+    /// e^x on each lane.
     static func vectorExp(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// The natural logarithm of each lane.
     static func vectorLog(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// The hyperbolic tangent of each lane.
     static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
 }
 
