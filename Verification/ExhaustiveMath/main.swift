@@ -33,8 +33,9 @@ for function in functions where requested.isEmpty || requested.contains(function
     let total = summaries.reduce(UlpErrorSummary()) { $0.merged(with: $1) }
     summaries.deallocate()
     let x = total.argumentOfMaximum
-    print("\(function.name): max ulp error \(total.maximum) at x = \(x) (0x\(String(x.bitPattern, radix: 16))); "
+    let line = "\(function.name): max ulp error \(total.maximum) at x = \(x) (0x\(String(x.bitPattern, radix: 16))); "
         + "\(total.count) inputs, \(total.correctlyRounded) correctly rounded "
         + "(\(String(format: "%.4f", 100 * Double(total.correctlyRounded) / Double(total.count)))%); "
-        + "\(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        + "\(String(format: "%.0f", Date().timeIntervalSince(start))) s\n"
+    FileHandle.standardOutput.write(Data(line.utf8))  // unbuffered: each line appears when its function is done
 }

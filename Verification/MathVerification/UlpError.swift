@@ -9,6 +9,7 @@
 ///
 /// NaN against NaN and equal infinities are 0; a NaN against a number, or an infinity where `exact` rounds
 /// to a finite Float (or the reverse), is +inf.
+@inlinable
 public func ulpError(_ y: Float, exact: Double) -> Double {
     if y.isNaN || exact.isNaN { return y.isNaN && exact.isNaN ? 0 : .infinity }
     let rounded = Float(exact)
@@ -29,7 +30,8 @@ public struct UlpErrorSummary: Sendable {
     public init() {}
 
     /// Measures `f` on the Floats whose bit patterns are `bitPatterns`, 16 at a time (the last vector padded
-    /// with copies of its first input).
+    /// with copies of its first input). Inlinable, so that it is specialised for the caller's sequence type.
+    @inlinable
     public init<Inputs: Sequence<UInt32>>(
         _ f: (SIMD16<Float>) -> SIMD16<Float>, reference: (Double) -> Double, bitPatterns: Inputs
     ) {
@@ -49,6 +51,7 @@ public struct UlpErrorSummary: Sendable {
         }
     }
 
+    @inlinable
     mutating func add(_ x: SIMD16<Float>, _ y: SIMD16<Float>, lanes: Int, reference: (Double) -> Double) {
         for lane in 0..<lanes {
             let error = ulpError(y[lane], exact: reference(Double(x[lane])))

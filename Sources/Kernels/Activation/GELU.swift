@@ -1,8 +1,8 @@
 // GELU, tanh approximation (GPT-2's): gelu(x) = 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³).
 //
 // Evaluated through the exact identity 0.5·(1 + tanh(u)) = σ(2u) = 1/(1 + e^{−2u}), not through tanh: for
-// negative x, 1 + tanh(u) cancels (at x = −5 it loses 17 of Float's 24 bits, and it is exactly 0 from about
-// x = −4.1 on, where gelu(x) is still −1e-7), while σ(2u) keeps its relative accuracy everywhere. With
+// negative x, 1 + tanh(u) cancels (in Float it loses 8 of 24 bits at x = −3, and it is exactly 0 below
+// x ≈ −5.2, where gelu(x) is still about −1e-7), while σ(2u) keeps its relative accuracy everywhere. With
 // t = e^{−2|u|} ≤ 1 (no overflow), σ(2|u|) = 1/(1 + t) and σ(−2|u|) = t/(1 + t), and the same two values give
 // σ(2u)·(1 − σ(2u)) for the derivative
 //     gelu'(x) = σ(2u) + x·σ(2u)·(1 − σ(2u))·2u',   u' = √(2/π)·(1 + 3·0.044715·x²).
