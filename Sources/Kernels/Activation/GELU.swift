@@ -1,11 +1,16 @@
 // GELU, tanh approximation (GPT-2's): gelu(x) = 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³).
 //
-// Evaluated through the exact identity 0.5·(1 + tanh(u)) = σ(2u) = 1/(1 + e^{−2u}), not through tanh: for
+// Evaluated through the exact identity 0.5·(1 + tanh(u)) = 1/(1 + E), E = e^{−2u}, not through tanh: for
 // negative x, 1 + tanh(u) cancels (in Float it loses 8 of 24 bits at x = −3, and it is exactly 0 below
-// x ≈ −5.2, where gelu(x) is still about −1e-7), while σ(2u) keeps its relative accuracy everywhere. With
-// t = e^{−2|u|} ≤ 1 (no overflow), σ(2|u|) = 1/(1 + t) and σ(−2|u|) = t/(1 + t), and the same two values give
-// σ(2u)·(1 − σ(2u)) for the derivative
-//     gelu'(x) = σ(2u) + x·σ(2u)·(1 − σ(2u))·2u',   u' = √(2/π)·(1 + 3·0.044715·x²).
+// x ≈ −5.2, where gelu(x) is still about −1e-7), while x/(1 + E) and the derivative
+//     gelu'(x) = σ + x·σ(1 − σ)·2u',   σ = 1/(1 + E),   σ(1 − σ) = 1/(E + 2 + 1/E),   u' = √(2/π)·(1 + 3·0.044715·x²)
+// only add and divide positive numbers: every result keeps its relative accuracy (up to the error that the
+// rounding of u causes in E, about 2|u| roundoffs). When E overflows (u < −44 in Float), y = x/inf = −0
+// where the exact |gelu(x)| is below 3·10^-38; when it underflows, 1/E = inf makes σ(1 − σ) = 0 as it should.
+// No comparisons or lane selects either: in code generic over the scalar, SIMD comparisons compile to a
+// loop over the lanes (the vectorised forms exist only for concrete types), which would cost more than the
+// exp. The term x·σ(1 − σ)·2u' is formed as 2c·(w + 3k·(w·x)·x) with w = x·σ(1 − σ), which stays finite
+// where x² overflows.
 
 /// Elementwise activation functions and their backward passes, over raw buffers.
 public protocol ActivationKernels: VectorMath {
@@ -23,19 +28,19 @@ extension Float: ActivationKernels {}
 extension Double: ActivationKernels {}
 
 extension ActivationKernels {
+    @inlinable
     public static func gelu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>) {
         var i = 0
         while i + 16 <= count {
-            let v = x.load16(i)
-            y.store16(v * geluGate(v).sigma, i)
+            y.store16(geluValue(x.load16(i)), i)
             i += 16
         }
         if i < count {
-            let v = x.load16(i, count: count - i)
-            y.store16(v * geluGate(v).sigma, i, count: count - i)
+            y.store16(geluValue(x.load16(i, count: count - i)), i, count: count - i)
         }
     }
 
+    @inlinable
     public static func geluBackward(
         _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, accumulatingInto gx: UnsafeMutablePointer<Self>
     ) {
@@ -51,29 +56,29 @@ extension ActivationKernels {
         }
     }
 
+    /// gelu(x) on 16 lanes.
+    @inlinable @inline(__always)
+    static func geluValue(_ x: SIMD16<Self>) -> SIMD16<Self> {
+        x / (1 + geluExpMinusTwoU(x))
+    }
+
     /// gelu'(x) on 16 lanes.
     @inlinable @inline(__always)
     static func geluDerivative(_ x: SIMD16<Self>) -> SIMD16<Self> {
-        let gate = geluGate(x)
-        let slope = 2 * sqrtTwoOverPi * (1 + 3 * geluCubic * x * x)
-        let sigmaSlope = gate.sigma * gate.complement
-        // σ(2u)·(1 − σ(2u)) underflows to 0 long before x·u' overflows; keep 0·inf from turning it into NaN.
-        let correction = (x * slope * sigmaSlope).replacing(with: 0, where: sigmaSlope .== 0)
-        return gate.sigma + correction
+        let e = geluExpMinusTwoU(x)
+        let sigma = 1 / (1 + e)
+        let w = x / (e + 2 + 1 / e)
+        let slopeTerm = 2 * geluSqrtTwoOverPi * w.addingProduct(3 * geluCubic * (w * x), x)
+        return sigma + slopeTerm
     }
 
-    /// σ(2u) = 0.5·(1 + tanh(u)) and 1 − σ(2u), both to full relative accuracy, for u = √(2/π)·(x + 0.044715·x³).
+    /// E = e^{−2u}, u = √(2/π)·(x + 0.044715·x³), so that 0.5·(1 + tanh(u)) = 1/(1 + E).
     @inlinable @inline(__always)
-    static func geluGate(_ x: SIMD16<Self>) -> (sigma: SIMD16<Self>, complement: SIMD16<Self>) {
-        let scaled = sqrtTwoOverPi * x
-        let u = scaled.addingProduct(scaled * geluCubic, x * x)
-        let negative = u .< 0
-        let t = vectorExp(2 * u.replacing(with: -u, where: .!negative))  // e^{−2|u|}
-        let large = 1 / (1 + t)
-        let small = t * large
-        return (large.replacing(with: small, where: negative), small.replacing(with: large, where: negative))
+    static func geluExpMinusTwoU(_ x: SIMD16<Self>) -> SIMD16<Self> {
+        let scaled = -2 * geluSqrtTwoOverPi * x
+        return vectorExp(scaled.addingProduct(scaled * geluCubic, x * x))
     }
 
-    @inlinable static var sqrtTwoOverPi: Self { 0.79788456080286535587989211986876 }
+    @inlinable static var geluSqrtTwoOverPi: Self { 0.79788456080286535587989211986876 }
     @inlinable static var geluCubic: Self { 0.044715 }
 }
