@@ -36,7 +36,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
         }
     }
 
-    // Error budget: u carries ≤ 4 roundings, so e^{−2|u|} and σ(2u) are off by ≤ 8|u| roundoffs, plus a few for
+    // Error budget: u carries ≤ 4 roundings, so E = e^{−2u} and 1/(1 + E) are off by ≤ 8|u| roundoffs, plus a few for
     // exp, the divisions and the products; measured on 10^6 points of [−8, 8]: ≤ 4.7·(1 + |u|) roundoffs for
     // Float and ≤ 7.7·(1 + |u|) for Double, forward and backward alike (the bounds leave a factor 2 to spare).
     @Test("gelu is within (16 + 16|u|)·unit roundoff (relative, plus the least normal magnitude) of the Double reference, Float and Double, sizes 0...80 incl. 0, 1, 15, 16, 17")
