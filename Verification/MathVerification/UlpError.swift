@@ -22,11 +22,16 @@ public func ulpError(_ y: Float, exact: Double) -> Double {
 /// The largest ulp error of a 16-lane Float function over some inputs, where it occurs, and how many
 /// results were correctly rounded (error ≤ 0.5 ulp).
 public struct UlpErrorSummary: Sendable {
+    /// The largest ulp error seen (0 before any input).
     public var maximum: Double = 0
+    /// The first input, in measurement order, where `maximum` occurred.
     public var argumentOfMaximum: Float = 0
+    /// The number of inputs measured.
     public var count = 0
+    /// The number of inputs whose result was within 0.5 ulp.
     public var correctlyRounded = 0
 
+    /// The summary of no inputs.
     public init() {}
 
     /// Measures `f` on the Floats whose bit patterns are `bitPatterns`, 16 at a time (the last vector padded
