@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Autograd", targets: ["Autograd"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
+        .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,9 +26,13 @@ let package = Package(
             name: "VapoCLI",
             dependencies: ["Demos", "Autograd", "Kernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
+        .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
+        .executableTarget(
+            name: "ExhaustiveMath", dependencies: ["Kernels", "MathVerification"],
+            path: "Verification/ExhaustiveMath", swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
-            dependencies: ["Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "AutogradTests",

@@ -6,7 +6,7 @@
 /// element. Calling `Scalar.kernel(...)` instead costs one witness-table call per kernel invocation, and
 /// lands in an implementation specialised for `Float` or `Double` inside this module.
 public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath,
-    UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels,
+    UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels, ActivationKernels,
     RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, PendingKernels {}
 
 extension Float: KernelScalar {}

@@ -28,45 +28,45 @@ public protocol BinaryKernels: BinaryFloatingPoint, SIMDScalar {
 
 extension BinaryKernels {
     public static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into out: UnsafeMutablePointer<Self>) {
-        forEachVector(count) { i, lanes in out.store(a.load(i, lanes) + b.load(i, lanes), i, lanes) }
+        forEachVector(count) { i, lanes in out.store16(a.load16(i, count: lanes) + b.load16(i, count: lanes), i, count: lanes) }
     }
 
     public static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into out: UnsafeMutablePointer<Self>) {
-        forEachVector(count) { i, lanes in out.store(a.load(i, lanes) * b.load(i, lanes), i, lanes) }
+        forEachVector(count) { i, lanes in out.store16(a.load16(i, count: lanes) * b.load16(i, count: lanes), i, count: lanes) }
     }
 
     public static func scale(_ x: UnsafePointer<Self>, by c: Self, count: Int, into out: UnsafeMutablePointer<Self>) {
-        forEachVector(count) { i, lanes in out.store(x.load(i, lanes) * c, i, lanes) }
+        forEachVector(count) { i, lanes in out.store16(x.load16(i, count: lanes) * c, i, count: lanes) }
     }
 
     public static func scaleAccumulate(_ x: UnsafePointer<Self>, by c: Self, count: Int, into out: UnsafeMutablePointer<Self>) {
         let cv = SIMD16<Self>(repeating: c)
-        forEachVector(count) { i, lanes in out.store(out.load(i, lanes).addingProduct(x.load(i, lanes), cv), i, lanes) }
+        forEachVector(count) { i, lanes in out.store16(out.load16(i, count: lanes).addingProduct(x.load16(i, count: lanes), cv), i, count: lanes) }
     }
 
     public static func multiplyAccumulate(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into out: UnsafeMutablePointer<Self>) {
-        forEachVector(count) { i, lanes in out.store(out.load(i, lanes).addingProduct(a.load(i, lanes), b.load(i, lanes)), i, lanes) }
+        forEachVector(count) { i, lanes in out.store16(out.load16(i, count: lanes).addingProduct(a.load16(i, count: lanes), b.load16(i, count: lanes)), i, count: lanes) }
     }
 
     public static func select(_ mask: UnsafePointer<Self>, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into out: UnsafeMutablePointer<Self>) {
         forEachVector(count) { i, lanes in
-            out.store(b.load(i, lanes).replacing(with: a.load(i, lanes), where: mask.load(i, lanes) .!= 0), i, lanes)
+            out.store16(b.load16(i, count: lanes).replacing(with: a.load16(i, count: lanes), where: mask.load16(i, count: lanes) .!= 0), i, count: lanes)
         }
     }
 
     public static func selectBackward(_ mask: UnsafePointer<Self>, _ g: UnsafePointer<Self>, count: Int, a ga: UnsafeMutablePointer<Self>?, b gb: UnsafeMutablePointer<Self>?) {
         forEachVector(count) { i, lanes in
-            let chosen = mask.load(i, lanes) .!= 0
-            let gv = g.load(i, lanes)
+            let chosen = mask.load16(i, count: lanes) .!= 0
+            let gv = g.load16(i, count: lanes)
             let zero = SIMD16<Self>()
-            if let ga { ga.store(ga.load(i, lanes) + zero.replacing(with: gv, where: chosen), i, lanes) }
-            if let gb { gb.store(gb.load(i, lanes) + gv.replacing(with: zero, where: chosen), i, lanes) }
+            if let ga { ga.store16(ga.load16(i, count: lanes) + zero.replacing(with: gv, where: chosen), i, count: lanes) }
+            if let gb { gb.store16(gb.load16(i, count: lanes) + gv.replacing(with: zero, where: chosen), i, count: lanes) }
         }
     }
 
     public static func compare(_ op: Comparison, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into mask: UnsafeMutablePointer<Self>) {
         forEachVector(count) { i, lanes in
-            let x = a.load(i, lanes), y = b.load(i, lanes)
+            let x = a.load16(i, count: lanes), y = b.load16(i, count: lanes)
             let holds: SIMDMask<SIMD16<Self.SIMDMaskScalar>>
             switch op {
             case .less: holds = x .< y
@@ -75,7 +75,7 @@ extension BinaryKernels {
             case .greaterOrEqual: holds = x .>= y
             case .equal: holds = x .== y
             }
-            mask.store(SIMD16<Self>().replacing(with: 1, where: holds), i, lanes)
+            mask.store16(SIMD16<Self>().replacing(with: 1, where: holds), i, count: lanes)
         }
     }
 }

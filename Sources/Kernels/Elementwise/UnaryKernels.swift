@@ -38,21 +38,21 @@ extension UnaryKernels {
         accumulatingInto gx: UnsafeMutablePointer<Self>
     ) {
         forEachVector(count) { i, lanes in
-            let g = gy.load(i, lanes)
-            let old = gx.load(i, lanes)
+            let g = gy.load16(i, count: lanes)
+            let old = gx.load16(i, count: lanes)
             let new: SIMD16<Self>
             switch f {
-            case .exp: new = old.addingProduct(g, y.load(i, lanes))                      // gx += gy·y
-            case .log: new = old + g / x.load(i, lanes, padding: 1)                      // gx += gy/x
-            case .sqrt: new = old + (g * 0.5) / y.load(i, lanes, padding: 1)             // gx += gy/(2y)
+            case .exp: new = old.addingProduct(g, y.load16(i, count: lanes))                      // gx += gy·y
+            case .log: new = old + g / x.load16(i, count: lanes, padding: 1)                      // gx += gy/x
+            case .sqrt: new = old + (g * 0.5) / y.load16(i, count: lanes, padding: 1)             // gx += gy/(2y)
             case .tanh:
-                let yv = y.load(i, lanes)
+                let yv = y.load16(i, count: lanes)
                 new = old.addingProduct(g, (1 as Self) - yv * yv)                        // gx += gy·(1 − y²)
             case .reciprocal:
-                let yv = y.load(i, lanes)
+                let yv = y.load16(i, count: lanes)
                 new = old.addingProduct(-g, yv * yv)                                     // gx += −gy·y²
             }
-            gx.store(new, i, lanes)
+            gx.store16(new, i, count: lanes)
         }
     }
 
@@ -61,6 +61,6 @@ extension UnaryKernels {
         _ x: UnsafePointer<Self>, _ count: Int, _ y: UnsafeMutablePointer<Self>, padding: Self,
         _ f: (SIMD16<Self>) -> SIMD16<Self>
     ) {
-        forEachVector(count) { i, lanes in y.store(f(x.load(i, lanes, padding: padding)), i, lanes) }
+        forEachVector(count) { i, lanes in y.store16(f(x.load16(i, count: lanes, padding: padding)), i, count: lanes) }
     }
 }

@@ -62,8 +62,8 @@ extension LayoutKernels {
     ) {
         if sStride == 1 && dStride == 1 {
             forEachVector(count) { i, lanes in
-                let v = src.load(i, lanes)
-                dst.store(accumulate ? dst.load(i, lanes) + v : v, i, lanes)
+                let v = src.load16(i, count: lanes)
+                dst.store16(accumulate ? dst.load16(i, count: lanes) + v : v, i, count: lanes)
             }
         } else if dStride == 0 && accumulate {
             var total = dst.pointee
@@ -92,7 +92,7 @@ extension LayoutKernels {
     ) {
         for r in 0..<count {
             let row = table + indices[r] * rowLength, source = g + r * rowLength
-            forEachVector(rowLength) { i, lanes in row.store(row.load(i, lanes) + source.load(i, lanes), i, lanes) }
+            forEachVector(rowLength) { i, lanes in row.store16(row.load16(i, count: lanes) + source.load16(i, count: lanes), i, count: lanes) }
         }
     }
 }

@@ -24,14 +24,14 @@ extension OptimizerKernels {
     ) {
         let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2
         forEachVector(count) { i, lanes in
-            let gv = g.load(i, lanes)
-            let mv = (m.load(i, lanes) * beta1).addingProduct(gv, SIMD16(repeating: oneMinusBeta1))
-            let vv = (v.load(i, lanes) * beta2).addingProduct(gv * gv, SIMD16(repeating: oneMinusBeta2))
-            let decayed = p.load(i, lanes) * decayFactor
+            let gv = g.load16(i, count: lanes)
+            let mv = (m.load16(i, count: lanes) * beta1).addingProduct(gv, SIMD16(repeating: oneMinusBeta1))
+            let vv = (v.load16(i, count: lanes) * beta2).addingProduct(gv * gv, SIMD16(repeating: oneMinusBeta2))
+            let decayed = p.load16(i, count: lanes) * decayFactor
             let denominator = SIMD16(repeating: epsilon).addingProduct(vv.squareRoot(), SIMD16(repeating: rsqrtCorrection2))
-            m.store(mv, i, lanes)
-            v.store(vv, i, lanes)
-            p.store(decayed - stepSize * mv / denominator, i, lanes)
+            m.store16(mv, i, count: lanes)
+            v.store16(vv, i, count: lanes)
+            p.store16(decayed - stepSize * mv / denominator, i, count: lanes)
         }
     }
 }

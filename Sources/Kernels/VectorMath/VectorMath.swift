@@ -8,8 +8,11 @@ import Glibc
 /// division and bit operations, each exactly specified by IEEE 754, so the bits are the same on every CPU
 /// and every vector width. `Double` is the gradient-checking path and calls the platform's libm per lane.
 public protocol VectorMath: BinaryFloatingPoint, SIMDScalar {
+    /// e^x on each lane.
     static func vectorExp(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// The natural logarithm of each lane.
     static func vectorLog(_ x: SIMD16<Self>) -> SIMD16<Self>
+    /// The hyperbolic tangent of each lane.
     static func vectorTanh(_ x: SIMD16<Self>) -> SIMD16<Self>
 }
 
@@ -25,9 +28,5 @@ extension Double: VectorMath {
     }
 }
 
-// TEMPORARY until the Float polynomials land: libm per lane.
-extension Float: VectorMath {
-    public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.expf(x[l]) }; return y }
-    public static func vectorLog(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.logf(x[l]) }; return y }
-    public static func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> { var y = x; for l in 0..<16 { y[l] = Glibc.tanhf(x[l]) }; return y }
-}
+// The implementations are in Exp.swift, Log.swift and Tanh.swift.
+extension Float: VectorMath {}
