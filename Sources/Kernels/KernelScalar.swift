@@ -5,7 +5,7 @@
 /// Generic code that called a generic kernel function would run it unspecialised, one witness call per
 /// element. Calling `Scalar.kernel(...)` instead costs one witness-table call per kernel invocation, and
 /// lands in an implementation specialised for `Float` or `Double` inside this module.
-public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath {}
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath, MatmulKernels {}
 
 extension Float: KernelScalar {}
 extension Double: KernelScalar {}
