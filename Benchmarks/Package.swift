@@ -18,6 +18,10 @@ let package = Package(
             dependencies: ["CBLAS", .product(name: "Kernels", package: "VAPO")],
             path: "Sources/sgemm-compare"),
         .executableTarget(
+            name: "parallel-overhead",
+            dependencies: [.product(name: "Kernels", package: "VAPO")],
+            path: "Sources/parallel-overhead"),
+        .executableTarget(
             name: "SgemmBenchmarks",
             dependencies: [
                 .product(name: "Kernels", package: "VAPO"),

@@ -45,14 +45,16 @@ public enum Parallel {
         }
     }
 
-    /// `VAPO_THREADS` if set to a positive integer, else the active processor count, both capped.
-    static func initialThreadCount() -> Int {
-        if let text = getenv("VAPO_THREADS"), let value = Int(String(cString: text)), value >= 1 {
+    /// The thread count that a `VAPO_THREADS` value asks for: a positive integer (capped at
+    /// `maximumThreadCount`); nil or anything else means the number of active processors, capped.
+    public static func threadCount(environmentValue: String?) -> Int {
+        if let environmentValue, let value = Int(environmentValue), value >= 1 {
             return min(value, maximumThreadCount)
         }
         return min(max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), maximumThreadCount)
     }
 }
 
-private let configuredThreadCount = Atomic<Int>(Parallel.initialThreadCount())
+private let configuredThreadCount = Atomic<Int>(
+    Parallel.threadCount(environmentValue: getenv("VAPO_THREADS").map { String(cString: $0) }))
 private let sharedPool = WorkerPool()

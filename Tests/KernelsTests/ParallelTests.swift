@@ -1,0 +1,71 @@
+import Kernels
+import Synchronization
+import Testing
+
+/// Counts how often each chunk ran; chunks write only their own slot, as the contract asks.
+func chunkRuns(count: Int, threads: Int) -> [Int] {
+    let saved = Parallel.threadCount
+    Parallel.threadCount = threads
+    defer { Parallel.threadCount = saved }
+    var runs = [Int](repeating: 0, count: count)
+    runs.withUnsafeMutableBufferPointer { runs in
+        Parallel.forEachChunk(count: count) { chunk in runs[chunk] += 1 }
+    }
+    return runs
+}
+
+@Suite("Parallel for")
+struct ParallelTests {
+    @Test("forEachChunk runs every chunk exactly once, for any chunk count and thread count")
+    func everyChunkOnce() {
+        for threads in [1, 2, 3, 8] {
+            for count in [0, 1, 2, 3, 7, 64, 1000] {
+                #expect(chunkRuns(count: count, threads: threads) == Array(repeating: 1, count: count),
+                        "threads=\(threads) count=\(count)")
+            }
+        }
+    }
+
+    @Test("nested forEachChunk calls run inline and complete every inner chunk")
+    func nested() {
+        let (outer, inner) = (6, 5)
+        var runs = [Int](repeating: 0, count: outer * inner)
+        runs.withUnsafeMutableBufferPointer { runs in
+            Parallel.forEachChunk(count: outer) { i in
+                Parallel.forEachChunk(count: inner) { j in runs[i * inner + j] += 1 }
+            }
+        }
+        #expect(runs == Array(repeating: 1, count: outer * inner))
+    }
+
+    @Test("concurrent callers from several threads all complete every chunk")
+    func concurrentCallers() async {
+        let totals = await withTaskGroup(of: Int.self) { group in
+            for caller in 0..<8 {
+                group.addTask { chunkRuns(count: 50 + caller, threads: 2).reduce(0, +) }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(totals.sorted() == (0..<8).map { 50 + $0 })
+    }
+
+    @Test("threadCount is clamped to 1...maximumThreadCount")
+    func clamping() {
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 0
+        #expect(Parallel.threadCount == 1)
+        Parallel.threadCount = Parallel.maximumThreadCount + 5
+        #expect(Parallel.threadCount == Parallel.maximumThreadCount)
+    }
+
+    @Test("VAPO_THREADS values: a positive integer is used (capped), anything else falls back to the processor count")
+    func environmentValue() {
+        let fallback = Parallel.threadCount(environmentValue: nil)
+        #expect(fallback >= 1 && fallback <= Parallel.maximumThreadCount)
+        #expect(Parallel.threadCount(environmentValue: "1") == 1)
+        #expect(Parallel.threadCount(environmentValue: "3") == 3)
+        #expect(Parallel.threadCount(environmentValue: "100000") == Parallel.maximumThreadCount)
+        for bad in ["0", "-2", "two", ""] { #expect(Parallel.threadCount(environmentValue: bad) == fallback) }
+    }
+}
