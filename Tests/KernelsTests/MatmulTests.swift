@@ -102,7 +102,7 @@ func ourGemm<T: KernelScalar>(_ g: GemmCase, _ x: GemmOperands<T>) -> [T] {
 /// The first index where the two differ in value or sign (no NaN can arise from these operands), nil if none.
 func firstDifference<T: BinaryFloatingPoint>(_ x: [T], _ y: [T]) -> Int? {
     if x.count != y.count { return min(x.count, y.count) }
-    return zip(x, y).firstIndex { $0 != $1 || $0.sign != $1.sign }
+    return x.indices.first { x[$0] != y[$0] || x[$0].sign != y[$0].sign }
 }
 
 let smallSizes = Gen.int(in: 0...41).array(of: 3)

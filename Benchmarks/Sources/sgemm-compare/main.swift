@@ -4,7 +4,7 @@
 // the two libraries are timed alternately (so that they share the machine's noise) after a warm-up, and the
 // best of the repetitions is reported. Prints a Markdown table.
 //
-//     swift run -c release sgemm-compare [--repetitions N] [--threads 1,2]
+//     swift run -c release sgemm-compare [--repetitions N] [--threads 1,2] [--thread-cpu-time]
 
 import CBLAS
 import Glibc
@@ -28,8 +28,9 @@ var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--repetitions": repetitions = Int(arguments.next() ?? "") ?? repetitions
+    case "--thread-cpu-time": clock = CLOCK_THREAD_CPUTIME_ID
     case "--threads": threadCounts = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
-    default: print("usage: sgemm-compare [--repetitions N] [--threads 1,2]"); exit(2)
+    default: print("usage: sgemm-compare [--repetitions N] [--threads 1,2] [--thread-cpu-time]"); exit(2)
     }
 }
 
@@ -41,9 +42,13 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     return digits == 0 ? "\(whole)" : "\(whole)." + String(String(fraction + Int(scale)).dropFirst())
 }
 
+nonisolated(unsafe) var clock = CLOCK_MONOTONIC
+
+/// Wall-clock seconds, or with `--thread-cpu-time` the calling thread's CPU seconds (for single-thread tuning
+/// on a busy machine: time spent descheduled does not count).
 func seconds() -> Double {
     var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
+    clock_gettime(clock, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 

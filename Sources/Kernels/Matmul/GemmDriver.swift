@@ -1,8 +1,9 @@
 /// Cache blocking of the gemm: fixed sizes, so the work split depends only on the problem's shape.
 enum GemmBlocking {
-    /// Steps of `k` per packed block: the running sums go through C between blocks, which is exact.
+    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. A block of B
+    /// micro-panels (`depth × GemmTile.columns`, 32 KiB for Float) is reused by every row panel of a chunk.
     static let depth = 256
-    /// Rows of C per parallel chunk; their packed A block (`rows × depth`) stays in L2.
+    /// Rows of C per parallel chunk; the chunk's A rows for one k-block (`rows × depth`) stay in L2.
     static let rows = 128
     /// B micro-panels packed per parallel chunk of the packing pass.
     static let panelsPerPackingChunk = 8
@@ -19,8 +20,8 @@ struct GemmProblem<Scalar> {
 }
 
 extension MatmulKernels {
-    /// Packs all of `op(B)` (every matrix, every k-block), then computes blocks of `GemmBlocking.rows` rows of
-    /// C in parallel; each chunk packs its own A block per k-block and sweeps every column panel.
+    /// Packs all of `op(B)` (every matrix, every k-block) in parallel, then computes blocks of
+    /// `GemmBlocking.rows` rows of C in parallel. Both chunk counts depend only on the shape.
     static func run(_ problem: GemmProblem<Self>) {
         let (count, m, n, k) = (problem.count, problem.m, problem.n, problem.k)
         let nr = GemmTile.columns
@@ -51,40 +52,45 @@ extension MatmulKernels {
         }
     }
 
-    /// C[rows, all columns] of one matrix, k-block after k-block.
+    /// C[rows, all columns] of one matrix, k-block after k-block; within a block, each B micro-panel is
+    /// used by every row panel before the next is loaded.
     private static func multiplyRowBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>,
         packedB: UnsafeMutablePointer<Self>, panels: Int
     ) {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
-        let rowPanels = (rows.count + mr - 1) / mr
-        let scratch = UnsafeMutablePointer<Self>.allocate(capacity: rowPanels * mr * GemmBlocking.depth + mr * nr)
+        let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
         defer { scratch.deallocate() }
-        let packedA = scratch
-        let edgeTile = scratch + rowPanels * mr * GemmBlocking.depth
-        let c = problem.c + matrix * problem.strideC
-        let ldc = problem.ldc
+        let edgeRows = scratch, edgeTile = scratch + mr * GemmBlocking.depth
+        let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
+        let (rowStride, stepStride) = a.transposed ? (1, a.leading) : (a.leading, 1)
+        let fullPanels = rows.count / mr
 
         for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
-            packA(problem.a, matrix: matrix, rows: rows, depth: depth, into: packedA)
+            let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
+            if !edge.isEmpty { packEdgeRows(a, matrix: matrix, rows: edge, depth: depth, into: edgeRows) }
             let loadC = problem.accumulate || p0 > 0
             for jp in 0..<panels {
                 let bPanel = packedB + p0 * panels * nr + jp * depth.count * nr
                 let j = jp * nr
                 let columns = min(nr, problem.n - j)
-                for q in 0..<rowPanels {
+                for q in 0..<fullPanels + (edge.isEmpty ? 0 : 1) {
                     let i = rows.lowerBound + q * mr
-                    let tileRows = min(mr, rows.upperBound - i)
-                    let aPanel = packedA + q * depth.count * mr
-                    if tileRows == mr && columns == nr {
-                        multiplyTile(depth: depth.count, a: aPanel, b: bPanel, c: c + i * ldc + j, ldc: ldc, loadC: loadC)
+                    let (aPanel, aRowStride, aStepStride) = q < fullPanels
+                        ? (a.base + matrix * a.stride + i * rowStride + p0 * stepStride, rowStride, stepStride)
+                        : (UnsafePointer(edgeRows), 1, mr)
+                    if q < fullPanels && columns == nr {
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: aRowStride, stepStride: aStepStride,
+                                     b: bPanel, c: c + i * ldc + j, ldc: ldc, loadC: loadC)
                     } else {
                         // Edge tile: the same chains computed in a full-size buffer, valid part copied.
+                        let tileRows = min(mr, rows.upperBound - i)
                         if loadC {
                             for r in 0..<tileRows { (edgeTile + r * nr).update(from: c + (i + r) * ldc + j, count: columns) }
                         }
-                        multiplyTile(depth: depth.count, a: aPanel, b: bPanel, c: edgeTile, ldc: nr, loadC: loadC)
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: aRowStride, stepStride: aStepStride,
+                                     b: bPanel, c: edgeTile, ldc: nr, loadC: loadC)
                         for r in 0..<tileRows { (c + (i + r) * ldc + j).update(from: edgeTile + r * nr, count: columns) }
                     }
                 }

@@ -11,14 +11,17 @@ enum GemmTile {
 }
 
 extension MatmulKernels {
-    /// `C[tile] = (loadC ? C[tile] : 0) + Apanel · Bpanel` as one FMA chain per element, increasing in `p`.
+    /// `C[tile] = (loadC ? C[tile] : 0) + op(A)[tile rows, depth] · Bpanel` as one FMA chain per element,
+    /// increasing in `p`.
     ///
-    /// `a` is a packed A micro-panel (`depth` steps of `GemmTile.rows` values), `b` a packed B micro-panel
-    /// (`depth` steps of `GemmTile.columns` values); `c` addresses a full tile with row stride `ldc`.
-    /// Every lane of every accumulator is one output element's chain `s = fma(a[i,p], b[p,j], s)`.
+    /// `op(A)[r, p]` of the tile is read in place at `a[r*rowStride + p*stepStride]` (row-major A: `(lda, 1)`,
+    /// transposed A: `(1, lda)`, a padded edge panel: `(1, GemmTile.rows)`), so A is never copied: each row
+    /// (or each step) is a sequential stream the hardware prefetches. `b` is a packed B micro-panel (`depth`
+    /// steps of `GemmTile.columns` values); `c` addresses a full tile with row stride `ldc`. Every lane of
+    /// every accumulator is one output element's chain `s = fma(a[i,p], b[p,j], s)`.
     @inline(__always)
     static func multiplyTile(
-        depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
+        depth: Int, a: UnsafePointer<Self>, rowStride rs: Int, stepStride ss: Int, b: UnsafePointer<Self>,
         c: UnsafeMutablePointer<Self>, ldc: Int, loadC: Bool
     ) {
         let zero = SIMD16<Self>()
@@ -40,21 +43,21 @@ extension MatmulKernels {
             let b0 = b.load16(0), b1 = b.load16(16)
             var x = SIMD16(repeating: a[0])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = SIMD16(repeating: a[1])
+            x = SIMD16(repeating: a[1 * rs])
             c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = SIMD16(repeating: a[2])
+            x = SIMD16(repeating: a[2 * rs])
             c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = SIMD16(repeating: a[3])
+            x = SIMD16(repeating: a[3 * rs])
             c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = SIMD16(repeating: a[4])
+            x = SIMD16(repeating: a[4 * rs])
             c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = SIMD16(repeating: a[5])
+            x = SIMD16(repeating: a[5 * rs])
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-            x = SIMD16(repeating: a[6])
+            x = SIMD16(repeating: a[6 * rs])
             c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
-            x = SIMD16(repeating: a[7])
+            x = SIMD16(repeating: a[7 * rs])
             c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
-            a += GemmTile.rows
+            a += ss
             b += GemmTile.columns
         }
         c.store16(c00, 0); c.store16(c01, 16)

@@ -8,38 +8,20 @@ struct GemmOperand<Scalar> {
 }
 
 extension MatmulKernels {
-    /// Copies `op(A)[rows, depth]` of one matrix into micro-panels of `GemmTile.rows` rows: panel `q` holds
-    /// `depth.count` steps of `GemmTile.rows` values, rows past the end are zero.
-    ///
-    /// Packing only moves values; the zero rows feed lanes whose results are never stored.
-    static func packA(
+    /// Copies the last, partial row panel `op(A)[rows, depth]` (fewer than `GemmTile.rows` rows) into
+    /// `depth.count` steps of `GemmTile.rows` values, zero past the last row, so that the full-size register
+    /// tile reads no memory outside A. The zero rows feed lanes whose results are never stored.
+    static func packEdgeRows(
         _ a: GemmOperand<Self>, matrix: Int, rows: Range<Int>, depth: Range<Int>,
         into packed: UnsafeMutablePointer<Self>
     ) {
         let mr = GemmTile.rows
         let source = a.base + matrix * a.stride
-        var panel = packed
-        for first in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
-            let valid = min(mr, rows.upperBound - first)
-            if a.transposed {
-                // op(A)[i, p] = A[p*lda + i]: each step is `valid` contiguous values.
-                for (step, p) in depth.enumerated() {
-                    let from = source + p * a.leading + first, to = panel + step * mr
-                    for r in 0..<valid { to[r] = from[r] }
-                    for r in valid..<mr { to[r] = 0 }
-                }
-            } else {
-                // op(A)[i, p] = A[i*lda + p]: each row is contiguous in p.
-                for r in 0..<mr {
-                    if r < valid {
-                        let from = source + (first + r) * a.leading + depth.lowerBound
-                        for step in 0..<depth.count { panel[step * mr + r] = from[step] }
-                    } else {
-                        for step in 0..<depth.count { panel[step * mr + r] = 0 }
-                    }
-                }
+        for (step, p) in depth.enumerated() {
+            for r in 0..<mr {
+                let i = rows.lowerBound + r
+                packed[step * mr + r] = r < rows.count ? source[a.transposed ? p * a.leading + i : i * a.leading + p] : 0
             }
-            panel += depth.count * mr
         }
     }
 
