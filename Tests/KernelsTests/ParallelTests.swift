@@ -49,6 +49,25 @@ struct ParallelTests {
         #expect(totals.sorted() == (0..<8).map { 50 + $0 })
     }
 
+    @Test("thousands of back-to-back calls on 2 threads, with chunks long enough for the worker to join, all complete")
+    func backToBack() {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = 2
+        defer { Parallel.threadCount = saved }
+        let values = (0..<4096).map { Float($0 % 7) }
+        var sums = [Float](repeating: 0, count: 4)
+        var complete = 0
+        for call in 0..<5_000 {
+            let chunks = 2 + call % 3
+            sums.withUnsafeMutableBufferPointer { sums in
+                Parallel.forEachChunk(count: chunks) { chunk in sums[chunk] = values.reduce(0, +) }
+            }
+            complete += sums.prefix(chunks).allSatisfy { $0 == values.reduce(0, +) } ? 1 : 0
+            for i in sums.indices { sums[i] = 0 }
+        }
+        #expect(complete == 5_000)
+    }
+
     @Test("threadCount is clamped to 1...maximumThreadCount")
     func clamping() {
         let saved = Parallel.threadCount

@@ -99,24 +99,36 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// The worker loop: wait for a newer generation, join it if open and if this worker is among its
-    /// helpers, run chunks, leave.
+    /// The worker loop: wait for a newer generation, join it if allowed, run chunks, leave.
     private func workerLoop(index: Int) {
         var seen = 0
         while true {
             waitForGeneration(after: seen)
-            pthread_mutex_lock(mutex)
-            seen = generation.load(ordering: .acquiring)
-            let joins = jobOpen && index < helpers
-            let job = joins ? body : nil
-            let count = chunkCount
-            if joins { participants.wrappingAdd(1, ordering: .relaxed) }
-            pthread_mutex_unlock(mutex)
-            if let job {
-                work(job, count: count)
-                participants.wrappingSubtract(1, ordering: .releasing)
-            }
+            let (generation, joined) = joinCurrentJob(index: index)
+            if joined { participants.wrappingSubtract(1, ordering: .releasing) }
+            seen = generation
         }
+    }
+
+    /// Joins the published job if it is open and this worker is among its helpers, and runs chunks until
+    /// none is left. Returns the generation seen and whether it joined.
+    ///
+    /// Never inlined: this frame holds the worker's reference to the job's closure, and that reference must
+    /// be gone before `participants` is decremented, because the caller's `withoutActuallyEscaping` traps if
+    /// any reference is left once it returns.
+    @inline(never)
+    private func joinCurrentJob(index: Int) -> (generation: Int, joined: Bool) {
+        pthread_mutex_lock(mutex)
+        let generation = generation.load(ordering: .acquiring)
+        guard jobOpen, index < helpers, let job = body else {
+            pthread_mutex_unlock(mutex)
+            return (generation, false)
+        }
+        let count = chunkCount
+        participants.wrappingAdd(1, ordering: .relaxed)
+        pthread_mutex_unlock(mutex)
+        work(job, count: count)
+        return (generation, true)
     }
 
     private func waitForGeneration(after seen: Int) {
