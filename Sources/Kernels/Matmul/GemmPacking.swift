@@ -35,27 +35,18 @@ extension MatmulKernels {
         let source = b.base + matrix * b.stride
         let first = jp * nr
         let valid = min(nr, n - first)
-        if b.transposed {
-            // op(B)[p, j] = B[j*ldb + p]: each column is contiguous in p.
-            for jj in 0..<nr {
-                if jj < valid {
-                    let from = source + (first + jj) * b.leading + depth.lowerBound
-                    for step in 0..<depth.count { packed[step * nr + jj] = from[step] }
-                } else {
-                    for step in 0..<depth.count { packed[step * nr + jj] = 0 }
+        // One step at a time, so the writes are contiguous; a transposed B is read from `valid` column
+        // streams, each sequential in p.
+        for (step, p) in depth.enumerated() {
+            let to = packed + step * nr
+            if !b.transposed && valid == nr {
+                to.store16(source.load16(p * b.leading + first), 0)
+                to.store16(source.load16(p * b.leading + first + 16), 16)
+            } else {
+                for jj in 0..<valid {
+                    to[jj] = source[b.transposed ? (first + jj) * b.leading + p : p * b.leading + first + jj]
                 }
-            }
-        } else {
-            // op(B)[p, j] = B[p*ldb + j]: each step is `valid` contiguous values.
-            for (step, p) in depth.enumerated() {
-                let from = source + p * b.leading + first, to = packed + step * nr
-                if valid == nr {
-                    to.store16(from.load16(0), 0)
-                    to.store16(from.load16(16), 16)
-                } else {
-                    for jj in 0..<valid { to[jj] = from[jj] }
-                    for jj in valid..<nr { to[jj] = 0 }
-                }
+                for jj in valid..<nr { to[jj] = 0 }
             }
         }
     }
