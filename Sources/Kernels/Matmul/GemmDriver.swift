@@ -63,38 +63,61 @@ extension MatmulKernels {
         defer { scratch.deallocate() }
         let edgeRows = scratch, edgeTile = scratch + mr * GemmBlocking.depth
         let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
-        let (rowStride, stepStride) = a.transposed ? (1, a.leading) : (a.leading, 1)
         let fullPanels = rows.count / mr
+        let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
 
         for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
-            let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
             if !edge.isEmpty { packEdgeRows(a, matrix: matrix, rows: edge, depth: depth, into: edgeRows) }
             let loadC = problem.accumulate || p0 > 0
             for jp in 0..<panels {
-                let bPanel = packedB + p0 * panels * nr + jp * depth.count * nr
                 let j = jp * nr
                 let columns = min(nr, problem.n - j)
-                for q in 0..<fullPanels + (edge.isEmpty ? 0 : 1) {
+                let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
+                // Each call passes one stride as a literal, so that after inlining the tile addresses A
+                // with constant offsets instead of a chain of run-time multiples.
+                for q in 0..<fullPanels {
                     let i = rows.lowerBound + q * mr
-                    let (aPanel, aRowStride, aStepStride) = q < fullPanels
-                        ? (a.base + matrix * a.stride + i * rowStride + p0 * stepStride, rowStride, stepStride)
-                        : (UnsafePointer(edgeRows), 1, mr)
-                    if q < fullPanels && columns == nr {
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: aRowStride, stepStride: aStepStride,
-                                     b: bPanel, c: c + i * ldc + j, ldc: ldc, loadC: loadC)
+                    let corner = c + i * ldc + j
+                    if a.transposed {
+                        let aPanel = a.base + matrix * a.stride + p0 * a.leading + i
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: 1, stepStride: a.leading, b: bPanel,
+                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
                     } else {
-                        // Edge tile: the same chains computed in a full-size buffer, valid part copied.
-                        let tileRows = min(mr, rows.upperBound - i)
-                        if loadC {
-                            for r in 0..<tileRows { (edgeTile + r * nr).update(from: c + (i + r) * ldc + j, count: columns) }
-                        }
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: aRowStride, stepStride: aStepStride,
-                                     b: bPanel, c: edgeTile, ldc: nr, loadC: loadC)
-                        for r in 0..<tileRows { (c + (i + r) * ldc + j).update(from: edgeTile + r * nr, count: columns) }
+                        let aPanel = a.base + matrix * a.stride + i * a.leading + p0
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: a.leading, stepStride: 1, b: bPanel,
+                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
                     }
+                }
+                if !edge.isEmpty {
+                    multiplyTile(depth: depth.count, a: UnsafePointer(edgeRows), rowStride: 1, stepStride: mr, b: bPanel,
+                                 c: c + edge.lowerBound * ldc + j, ldc: ldc, rows: edge.count, columns: columns,
+                                 loadC: loadC, edgeTile: edgeTile)
                 }
             }
         }
+    }
+
+    /// One register tile whose top-left output is `c`, of which only `rows × columns` exist: a full tile
+    /// is computed in place, a partial one in the full-size `edgeTile` buffer and its valid part copied,
+    /// with exactly the same chains.
+    @inline(__always)
+    private static func multiplyTile(
+        depth: Int, a: UnsafePointer<Self>, rowStride: Int, stepStride: Int, b: UnsafePointer<Self>,
+        c: UnsafeMutablePointer<Self>, ldc: Int, rows: Int, columns: Int, loadC: Bool,
+        edgeTile: UnsafeMutablePointer<Self>
+    ) {
+        let nr = GemmTile.columns
+        if rows == GemmTile.rows && columns == nr {
+            multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+                         c: c, ldc: ldc, loadC: loadC)
+            return
+        }
+        if loadC {
+            for r in 0..<rows { (edgeTile + r * nr).update(from: c + r * ldc, count: columns) }
+        }
+        multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+                     c: edgeTile, ldc: nr, loadC: loadC)
+        for r in 0..<rows { (c + r * ldc).update(from: edgeTile + r * nr, count: columns) }
     }
 }
