@@ -6,7 +6,7 @@ enum GemmBlocking {
     /// Rows of C per parallel chunk; the chunk's A rows for one k-block (`rows × depth`) stay in L2.
     static let rows = 128
     /// B micro-panels packed per parallel chunk of the packing pass.
-    static let panelsPerPackingChunk = 8
+    static let panelsPerPackingChunk = 2
 }
 
 /// A validated (batched) gemm call.
