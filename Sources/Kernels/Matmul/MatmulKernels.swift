@@ -23,8 +23,8 @@ public protocol MatmulKernels: BinaryFloatingPoint, SIMDScalar {
         c: UnsafeMutablePointer<Self>?, ldc: Int, accumulate: Bool)
 
     /// `count` independent `gemm`s (attention heads): matrix `i` of each operand starts at
-    /// `a + i*strideA`, `b + i*strideB`, `c + i*strideC`. A stride may be 0 to share an operand, except
-    /// `strideC` when `count > 1`.
+    /// `a + i*strideA`, `b + i*strideB`, `c + i*strideC`. `strideA` or `strideB` may be 0 to share an
+    /// operand; the matrices of C must not overlap one another (they are computed in parallel).
     static func gemmBatched(
         count: Int, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Self>?, lda: Int, strideA: Int, b: UnsafePointer<Self>?, ldb: Int, strideB: Int,
