@@ -7,7 +7,7 @@
 /// lands in an implementation specialised for `Float` or `Double` inside this module.
 public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath,
     UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels, ActivationKernels,
-    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, PendingKernels {}
+    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels {}
 
 extension Float: KernelScalar {}
 extension Double: KernelScalar {}

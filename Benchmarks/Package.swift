@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that the main package's build and tests never need
+// ordo-one/benchmark or OpenBLAS. The kernels come from the root package, built with its own
+// `-target-cpu native` settings.
+let package = Package(
+    name: "VAPOBenchmarks",
+    dependencies: [
+        .package(name: "VAPO", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // OpenBLAS's C interface (Debian: `apt-get install libopenblas-dev`).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .executableTarget(
+            name: "sgemm-compare",
+            dependencies: ["CBLAS", .product(name: "Kernels", package: "VAPO")],
+            path: "Sources/sgemm-compare"),
+        .executableTarget(
+            name: "parallel-overhead",
+            dependencies: [.product(name: "Kernels", package: "VAPO")],
+            path: "Sources/parallel-overhead"),
+        .executableTarget(
+            name: "SgemmBenchmarks",
+            dependencies: [
+                .product(name: "Kernels", package: "VAPO"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SgemmBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)

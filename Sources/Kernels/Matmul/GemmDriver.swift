@@ -1,0 +1,123 @@
+/// Cache blocking of the gemm: fixed sizes, so the work split depends only on the problem's shape.
+enum GemmBlocking {
+    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. A block of B
+    /// micro-panels (`depth × GemmTile.columns`, 32 KiB for Float) is reused by every row panel of a chunk.
+    static let depth = 256
+    /// Rows of C per parallel chunk; the chunk's A rows for one k-block (`rows × depth`) stay in L2.
+    static let rows = 128
+    /// B micro-panels packed per parallel chunk of the packing pass.
+    static let panelsPerPackingChunk = 2
+}
+
+/// A validated (batched) gemm call.
+struct GemmProblem<Scalar> {
+    let count: Int, m: Int, n: Int, k: Int
+    let a: GemmOperand<Scalar>
+    let b: GemmOperand<Scalar>
+    let c: UnsafeMutablePointer<Scalar>
+    let ldc: Int, strideC: Int
+    let accumulate: Bool
+}
+
+extension MatmulKernels {
+    /// Packs all of `op(B)` (every matrix, every k-block) in parallel, then computes blocks of
+    /// `GemmBlocking.rows` rows of C in parallel. Both chunk counts depend only on the shape.
+    static func run(_ problem: GemmProblem<Self>) {
+        let (count, m, n, k) = (problem.count, problem.m, problem.n, problem.k)
+        let nr = GemmTile.columns
+        let panels = (n + nr - 1) / nr
+        let packedBPerMatrix = k * panels * nr
+        let packedB = UnsafeMutablePointer<Self>.allocate(capacity: count * packedBPerMatrix)
+        defer { packedB.deallocate() }
+
+        let groupSize = GemmBlocking.panelsPerPackingChunk
+        let groups = (panels + groupSize - 1) / groupSize
+        Parallel.forEachChunk(count: count * groups) { chunk in
+            let (matrix, group) = chunk.quotientAndRemainder(dividingBy: groups)
+            for p0 in stride(from: 0, to: k, by: GemmBlocking.depth) {
+                let depth = p0..<min(p0 + GemmBlocking.depth, k)
+                for jp in group * groupSize..<min((group + 1) * groupSize, panels) {
+                    let panel = packedB + matrix * packedBPerMatrix + p0 * panels * nr + jp * depth.count * nr
+                    packB(problem.b, matrix: matrix, n: n, depth: depth, panel: jp, into: panel)
+                }
+            }
+        }
+
+        let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
+        Parallel.forEachChunk(count: count * rowBlocks) { chunk in
+            let (matrix, block) = chunk.quotientAndRemainder(dividingBy: rowBlocks)
+            let rows = block * GemmBlocking.rows..<min((block + 1) * GemmBlocking.rows, m)
+            multiplyRowBlock(problem, matrix: matrix, rows: rows,
+                             packedB: packedB + matrix * packedBPerMatrix, panels: panels)
+        }
+    }
+
+    /// C[rows, all columns] of one matrix, k-block after k-block; within a block, each B micro-panel is
+    /// used by every row panel before the next is loaded.
+    private static func multiplyRowBlock(
+        _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>,
+        packedB: UnsafeMutablePointer<Self>, panels: Int
+    ) {
+        let (mr, nr) = (GemmTile.rows, GemmTile.columns)
+        let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
+        defer { scratch.deallocate() }
+        let edgeRows = scratch, edgeTile = scratch + mr * GemmBlocking.depth
+        let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
+        let fullPanels = rows.count / mr
+        let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
+
+        for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
+            let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
+            if !edge.isEmpty { packEdgeRows(a, matrix: matrix, rows: edge, depth: depth, into: edgeRows) }
+            let loadC = problem.accumulate || p0 > 0
+            for jp in 0..<panels {
+                let j = jp * nr
+                let columns = min(nr, problem.n - j)
+                let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
+                // Each call passes one stride as a literal, so that after inlining the tile addresses A
+                // with constant offsets instead of a chain of run-time multiples.
+                for q in 0..<fullPanels {
+                    let i = rows.lowerBound + q * mr
+                    let corner = c + i * ldc + j
+                    if a.transposed {
+                        let aPanel = a.base + matrix * a.stride + p0 * a.leading + i
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: 1, stepStride: a.leading, b: bPanel,
+                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+                    } else {
+                        let aPanel = a.base + matrix * a.stride + i * a.leading + p0
+                        multiplyTile(depth: depth.count, a: aPanel, rowStride: a.leading, stepStride: 1, b: bPanel,
+                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+                    }
+                }
+                if !edge.isEmpty {
+                    multiplyTile(depth: depth.count, a: UnsafePointer(edgeRows), rowStride: 1, stepStride: mr, b: bPanel,
+                                 c: c + edge.lowerBound * ldc + j, ldc: ldc, rows: edge.count, columns: columns,
+                                 loadC: loadC, edgeTile: edgeTile)
+                }
+            }
+        }
+    }
+
+    /// One register tile whose top-left output is `c`, of which only `rows × columns` exist: a full tile
+    /// is computed in place, a partial one in the full-size `edgeTile` buffer and its valid part copied,
+    /// with exactly the same chains.
+    @inline(__always)
+    private static func multiplyTile(
+        depth: Int, a: UnsafePointer<Self>, rowStride: Int, stepStride: Int, b: UnsafePointer<Self>,
+        c: UnsafeMutablePointer<Self>, ldc: Int, rows: Int, columns: Int, loadC: Bool,
+        edgeTile: UnsafeMutablePointer<Self>
+    ) {
+        let nr = GemmTile.columns
+        if rows == GemmTile.rows && columns == nr {
+            multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+                         c: c, ldc: ldc, loadC: loadC)
+            return
+        }
+        if loadC {
+            for r in 0..<rows { (edgeTile + r * nr).update(from: c + r * ldc, count: columns) }
+        }
+        multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+                     c: edgeTile, ldc: nr, loadC: loadC)
+        for r in 0..<rows { (c + r * ldc).update(from: edgeTile + r * nr, count: columns) }
+    }
+}

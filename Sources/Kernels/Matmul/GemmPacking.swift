@@ -1,0 +1,94 @@
+/// One operand of a (batched) gemm as stored: element `(row, column)` of `op(X)` in matrix `index` is
+/// `base[index*stride + row*leading + column]`, or `base[index*stride + column*leading + row]` if transposed.
+struct GemmOperand<Scalar> {
+    let base: UnsafePointer<Scalar>
+    let leading: Int
+    let stride: Int
+    let transposed: Bool
+}
+
+extension MatmulKernels {
+    /// Copies the last, partial row panel `op(A)[rows, depth]` (fewer than `GemmTile.rows` rows) into
+    /// `depth.count` steps of `GemmTile.rows` values, zero past the last row, so that the full-size register
+    /// tile reads no memory outside A. The zero rows feed lanes whose results are never stored.
+    static func packEdgeRows(
+        _ a: GemmOperand<Self>, matrix: Int, rows: Range<Int>, depth: Range<Int>,
+        into packed: UnsafeMutablePointer<Self>
+    ) {
+        let mr = GemmTile.rows
+        let source = a.base + matrix * a.stride
+        for (step, p) in depth.enumerated() {
+            for r in 0..<mr {
+                let i = rows.lowerBound + r
+                packed[step * mr + r] = r < rows.count ? source[a.transposed ? p * a.leading + i : i * a.leading + p] : 0
+            }
+        }
+    }
+
+    /// Copies `op(B)[depth, panel columns]` of one matrix into a micro-panel of `GemmTile.columns` columns:
+    /// `depth.count` steps of `GemmTile.columns` values, columns past `n` zero.
+    static func packB(
+        _ b: GemmOperand<Self>, matrix: Int, n: Int, depth: Range<Int>, panel jp: Int,
+        into packed: UnsafeMutablePointer<Self>
+    ) {
+        let nr = GemmTile.columns
+        let source = b.base + matrix * b.stride
+        let first = jp * nr
+        let valid = min(nr, n - first)
+        if !b.transposed {
+            // op(B)[p, j] = B[p*ldb + j]: each step is one contiguous row piece.
+            for (step, p) in depth.enumerated() {
+                let from = source + p * b.leading + first, to = packed + step * nr
+                if valid == nr {
+                    to.store16(from.load16(0), 0)
+                    to.store16(from.load16(16), 16)
+                } else {
+                    for jj in 0..<valid { to[jj] = from[jj] }
+                    for jj in valid..<nr { to[jj] = 0 }
+                }
+            }
+            return
+        }
+        // op(B)[p, j] = B[j*ldb + p]: each column is contiguous in p, so full 16×16 blocks are transposed
+        // in registers; the remaining steps and columns are copied one value at a time.
+        let blockSteps = depth.count / 16 * 16
+        let blockColumns = valid / 16 * 16
+        for jj in stride(from: 0, to: blockColumns, by: 16) {
+            for step in stride(from: 0, to: blockSteps, by: 16) {
+                transpose16x16(from: source + (first + jj) * b.leading + depth.lowerBound + step, stride: b.leading,
+                               to: packed + step * nr + jj, stride: nr)
+            }
+        }
+        for step in 0..<depth.count {
+            let to = packed + step * nr
+            let columns = step < blockSteps ? blockColumns..<valid : 0..<valid
+            for jj in columns { to[jj] = source[(first + jj) * b.leading + depth.lowerBound + step] }
+            for jj in valid..<nr { to[jj] = 0 }
+        }
+    }
+
+    /// Writes the transpose of the 16×16 block with rows at `source + r*sourceStride` to rows at
+    /// `destination + c*destinationStride`.
+    ///
+    /// Viewing the block as 256 values in row-major order, splitting them into even- and odd-indexed values
+    /// rotates the 8-bit index right by one bit; four such rounds swap the row and column nibbles, which is
+    /// the transpose. Each round is 16 two-vector shuffles.
+    @inline(__always)
+    static func transpose16x16(
+        from source: UnsafePointer<Self>, stride sourceStride: Int,
+        to destination: UnsafeMutablePointer<Self>, stride destinationStride: Int
+    ) {
+        var rows = InlineArray<16, SIMD16<Self>>(repeating: SIMD16())
+        for r in 0..<16 { rows[r] = source.load16(r * sourceStride) }
+        for _ in 0..<4 {
+            var next = rows
+            for k in 0..<8 {
+                let pair = SIMD32(lowHalf: rows[2 * k], highHalf: rows[2 * k + 1])
+                next[k] = pair.evenHalf
+                next[k + 8] = pair.oddHalf
+            }
+            rows = next
+        }
+        for c in 0..<16 { destination.store16(rows[c], c * destinationStride) }
+    }
+}
