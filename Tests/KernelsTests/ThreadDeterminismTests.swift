@@ -1,0 +1,72 @@
+import Kernels
+import Testing
+
+/// Every kernel, run on the same inputs with 1 and with 2 threads, twice each: the output bits never change.
+/// (Today only gemm splits work across threads; this guards the rule for every kernel that will.)
+@Suite("Determinism across thread counts")
+struct ThreadDeterminismTests {
+    static func input(_ count: Int, salt: UInt64) -> [Float] {
+        var stream = RandomStream(seed: 7, name: "determinism").child(Int(salt))
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBufferPointer { stream.fillNormal($0.baseAddress!, count: count) }
+        return values
+    }
+
+    /// The bit patterns of everything each kernel writes, for the current thread count.
+    static func allKernelOutputs() -> [[UInt32]] {
+        let (rows, cols) = (67, 130)
+        let x = input(rows * cols, salt: 1), g = input(rows * cols, salt: 2)
+        let gamma = input(cols, salt: 4), beta = input(cols, salt: 5)
+        var outputs: [[Float]] = []
+        func run(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+            var out = [Float](repeating: 0.25, count: count)
+            out.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+            outputs.append(out)
+        }
+        // Large enough for several row chunks, several packing chunks and two k-blocks.
+        let (m, n, depth) = (300, 75, 270)
+        let a = input(m * depth, salt: 6), b = input(depth * n, salt: 7)
+        for (ta, tb) in [(false, false), (true, false), (false, true)] {
+            run(m * n) {
+                Float.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: depth, a: a, lda: ta ? m : depth,
+                           b: b, ldb: tb ? depth : n, c: $0, ldc: n, accumulate: true)
+            }
+        }
+        run(rows * cols) { Float.softmax(x, rows: rows, cols: cols, into: $0) }
+        run(rows * cols) { Float.logSoftmax(x, rows: rows, cols: cols, into: $0) }
+        run(rows * cols) { Float.softmaxBackward(x, g, rows: rows, cols: cols, accumulatingInto: $0) }
+        var mean = [Float](repeating: 0, count: rows), rstd = mean
+        run(rows * cols) { Float.layerNorm(x, gamma: gamma, beta: beta, rows: rows, cols: cols, epsilon: 1e-5, into: $0, mean: &mean, rstd: &rstd) }
+        var gGamma = [Float](repeating: 0, count: cols), gBeta = gGamma
+        run(rows * cols) {
+            Float.layerNormBackward(x, gamma: gamma, mean: mean, rstd: rstd, g, rows: rows, cols: cols,
+                                    accumulatingInto: $0, gammaGradient: &gGamma, betaGradient: &gBeta)
+        }
+        outputs += [gGamma, gBeta]
+        run(cols) { Float.sum(x, outer: 1, axis: rows, inner: cols, into: $0) }
+        run(rows) { Float.sum(x, outer: rows, axis: cols, inner: 1, into: $0) }
+        run(rows) { Float.max(x, outer: rows, axis: cols, inner: 1, into: $0, argmax: nil) }
+        run(rows * cols) { Float.gelu(x, count: rows * cols, into: $0) }
+        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, accumulatingInto: $0) }
+        for function in UnaryFunction.allCases {
+            run(rows * cols) { Float.map(function, x.map { abs($0) + 0.01 }, count: rows * cols, into: $0) }
+        }
+        var parameters = x, moment1 = g, moment2 = g.map { $0 * $0 }
+        Float.adamWUpdate(parameters: &parameters, gradients: g, firstMoment: &moment1, secondMoment: &moment2, count: x.count,
+                          decayFactor: 0.999, beta1: 0.9, beta2: 0.95, stepSize: 1e-3, rsqrtCorrection2: 3, epsilon: 1e-8)
+        outputs += [parameters, moment1, moment2]
+        return outputs.map { $0.map(\.bitPattern) }
+    }
+
+    @Test("every kernel gives the same bits with 1 and 2 threads and on repeated runs")
+    func sameBits() {
+        let reference = Parallel.withThreadCount(1) { Self.allKernelOutputs() }
+        for threads in [2, 1, 2] {
+            let outputs = Parallel.withThreadCount(threads) { Self.allKernelOutputs() }
+            #expect(outputs.count == reference.count)
+            for (i, (got, want)) in zip(outputs, reference).enumerated() {
+                #expect(got == want, "kernel output \(i) differs with \(threads) thread(s)")
+            }
+        }
+    }
+}
