@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "RLMath", targets: ["RLMath"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
     targets: [
         .target(name: "Kernels", swiftSettings: hostCPU),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "RLMath", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
@@ -37,6 +39,10 @@ let package = Package(
         .testTarget(
             name: "AutogradTests",
             dependencies: ["Autograd", "Kernels", "Demos", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "RLMathTests",
+            dependencies: ["RLMath", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )
