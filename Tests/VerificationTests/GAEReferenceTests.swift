@@ -119,4 +119,39 @@ struct GAEReferenceTests {
             #expect(validAdvantages == packed.advantages && validReturns == packed.returns)
         }
     }
+
+    @Test("Length-adaptive λ = max(λ_min, 1 − 1/(αl)): 1/2 up to l = 40, 4/5 at 100, 49/50 at 1000; monotone in l, inside [λ_min, 1)")
+    func lengthAdaptiveLambda() async {
+        let vapo = { VAPOLambdaReferences.lengthAdaptiveLambda(length: $0, alpha: Rational(numerator: 1, denominator: 20), lambdaMin: Rational(numerator: 1, denominator: 2)) }
+        #expect([0, 1, 20, 21, 40].allSatisfy { vapo($0) == Rational(numerator: 1, denominator: 2) })
+        #expect(vapo(41) == Rational(numerator: 21, denominator: 41) && vapo(100) == Rational(numerator: 4, denominator: 5))
+        #expect(vapo(1000) == Rational(numerator: 49, denominator: 50))
+        await propertyCheck(count: 200, input: Gen.int(in: 0...5000), Gen.int(in: 1...100), Gen.int(in: 0...9)) { l, alphaHundredths, floorTenths in
+            let alpha = Rational(numerator: alphaHundredths, denominator: 100), floor = Rational(numerator: floorTenths, denominator: 10)
+            let lambda = VAPOLambdaReferences.lengthAdaptiveLambda(length: l, alpha: alpha, lambdaMin: floor)
+            let next = VAPOLambdaReferences.lengthAdaptiveLambda(length: l + 1, alpha: alpha, lambdaMin: floor)
+            #expect(floor <= lambda && lambda < .one && lambda <= next)
+        }
+    }
+
+    @Test("Length-adaptive GAE of a batch equals decoupled GAE of each sequence alone with its own λ; λ_critic = 1 gives Monte-Carlo returns")
+    func lengthAdaptiveIsPerSequence() async {
+        await propertyCheck(count: 60, input: GAECase.generator.array(of: 0...4)) { cases in
+            let exact = cases.map(\.exact)
+            let alpha = Rational(numerator: 1, denominator: 10), floor = Rational(numerator: 1, denominator: 2)
+            let batch = VAPOLambdaReferences.lengthAdaptiveGAE(
+                rewards: exact.map(\.rewards), values: exact.map(\.values), masks: cases.map(\.mask),
+                gamma: .one, alpha: alpha, lambdaMin: floor, lambdaCritic: .one)
+            for (i, c) in cases.enumerated() {
+                let lambda = VAPOLambdaReferences.lengthAdaptiveLambda(length: c.mask.filter { $0 }.count, alpha: alpha, lambdaMin: floor)
+                let alone = VAPOLambdaReferences.decoupledGAE(
+                    rewards: exact[i].rewards, values: exact[i].values, mask: c.mask, gamma: .one, lambdaPolicy: lambda, lambdaCritic: .one)
+                #expect(batch[i].lambdaPolicy == lambda && batch[i].advantages == alone.advantages && batch[i].returns == alone.returns)
+                let valid = c.mask.indices.filter { c.mask[$0] }
+                for (k, t) in valid.enumerated() {
+                    #expect(alone.returns[t] == valid[k...].reduce(Rational.zero) { $0 + exact[i].rewards[$1] })
+                }
+            }
+        }
+    }
 }
