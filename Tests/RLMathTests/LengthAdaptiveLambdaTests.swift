@@ -1,0 +1,46 @@
+import PropertyBased
+import RLMath
+import Testing
+
+@Suite("Length-adaptive λ")
+struct LengthAdaptiveLambdaTests {
+    @Test("with the defaults (α = 0.05, λ_min = 0.5), Float and Double give exactly 1/2 for l ≤ 40 and are within 5u of 21/41 at 41, 4/5 at 100, 49/50 at 1000")
+    func defaultsTable() {
+        func check<S: RLScalar & BinaryFloatingPoint>(_: S.Type) {
+            for l in 0...40 { #expect(lengthAdaptiveLambda(validLength: l) == S(0.5)) }
+            // Roundings of α = 1/20, α·l, 1/(α·l), 1 − 1/(α·l) (≤ 4.1u in all, as λ + 1/(α·l) = 1), and of
+            // the reference p/q (≤ u/2).
+            let u = S.ulpOfOne / 2
+            for (l, p, q) in [(41, 21, 41), (100, 4, 5), (1000, 49, 50), (20_000, 999, 1000)] {
+                #expect(abs(lengthAdaptiveLambda(validLength: l) - S(p) / S(q)) <= 5 * u)
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
+    @Test("Float λ is non-decreasing in l and inside [λ_min, 1) while α·l ≤ 2^24, for random α and λ_min")
+    func floatMonotone() async {
+        let lengths = Gen.int(in: 0...(1 << 24)).array(of: 1...60)
+        await propertyCheck(count: 200, input: Gen.float(in: 0.001...50), Gen.float(in: 0..<1), lengths) {
+            alpha, lambdaMin, raw in
+            let cap = Int(Float(1 << 24) / alpha)
+            let sorted = raw.map { $0 % (cap + 1) }.sorted()
+            let lambdas = sorted.map { lengthAdaptiveLambda(validLength: $0, alpha: alpha, lambdaMin: lambdaMin) }
+            #expect(zip(lambdas, lambdas.dropFirst()).allSatisfy { $0 <= $1 })
+            #expect(lambdas.allSatisfy { $0 >= lambdaMin && $0 < 1 })
+        }
+    }
+
+    @Test("lengthAdaptiveLambdas gives each sequence the λ of its number of valid tokens")
+    func batchHelper() async {
+        let masks = Gen.bool(0.7).array(of: 0...200).array(of: 0...6)
+        await propertyCheck(count: 100, input: masks) { masks in
+            let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: 0.03, lambdaMin: 0.25)
+            let expected = masks.map {
+                lengthAdaptiveLambda(validLength: $0.filter { $0 }.count, alpha: 0.03, lambdaMin: 0.25)
+            }
+            #expect(lambdas == expected)
+        }
+    }
+}
