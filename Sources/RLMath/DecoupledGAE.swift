@@ -1,7 +1,8 @@
 /// Decoupled GAE (VAPO, arXiv 2504.05118, "Mitigating Value Model Bias over Long Sequences"): the critic's
 /// targets come from GAE with `lambdaCritic` (VAPO: 1, unbiased returns with no reward decay), the policy's
-/// advantages from GAE with `lambdaPolicy`, both over the same rewards and values. The result's `returns` are exactly `gae(λ_critic).returns` and its
-/// `advantages` exactly `gae(λ_policy).advantages`, bit for bit, because they are those two calls.
+/// advantages from GAE with `lambdaPolicy`, both over the same rewards and values. The result's `returns`
+/// are exactly `gae(λ_critic).returns` and its `advantages` exactly `gae(λ_policy).advantages`, bit for bit,
+/// because they are those two calls.
 ///
 /// - Precondition: as `gae`, with `lambdaCritic` and `lambdaPolicy` in [0, 1].
 public func decoupledGAE<S: RLScalar>(
