@@ -1,3 +1,4 @@
+import ExactReferences
 import PropertyBased
 import RLMath
 import Testing
@@ -29,7 +30,15 @@ struct DAPOTests {
         }
     }
 
-    @Test("soft overlong punishment: 0 up to L_max − L_cache, −1/L_cache one token later, −1 at L_max and beyond, slope −1/L_cache between")
+    @Test("soft overlong punishment on rationals: 0 up to L_max − L_cache, −1/L_cache one token later, −1 at L_max and beyond, slope −1/L_cache between")
+    func softOverlongPunishmentExact() async {
+        let limits = zip(Gen.int(in: 0...5000), Gen.int(in: 0...5000)).map { ($0 + $1, $1) }
+        await propertyCheck(count: 200, input: limits) { maxLength, cacheLength in
+            Self.checkBoundaries(maxLength: maxLength, cacheLength: cacheLength, Rational.self)
+        }
+    }
+
+    @Test("soft overlong punishment in Double with L_cache a power of two: the same statement, exactly")
     func softOverlongPunishmentBoundaries() async {
         await propertyCheck(count: 200, input: Self.limits) { maxLength, cacheLength in
             Self.checkBoundaries(maxLength: maxLength, cacheLength: cacheLength, Double.self)

@@ -1,3 +1,4 @@
+import ExactReferences
 import PropertyBased
 import RLMath
 import Testing
@@ -17,9 +18,15 @@ struct DecoupledGAETests {
         #expect(zip(out.advantages, policy.advantages).allSatisfy(same))
     }
 
-    @Test("decoupled GAE: returns are GAE(λ_critic)'s and advantages GAE(λ_policy)'s (Float: bit for bit)")
+    @Test("decoupled GAE: returns are GAE(λ_critic)'s and advantages GAE(λ_policy)'s (rationals exactly, Float bit for bit)")
     func decoupledIsTwoGAECalls() async {
         let lambdas = zip(RLTestData.unitFraction, RLTestData.unitFraction, RLTestData.unitFraction)
+        await propertyCheck(count: 100, input: RLTestData.sequence(), lambdas) { s, parameters in
+            let (gamma, critic, policy) = parameters
+            Self.checkDecoupled(
+                rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self),
+                lambdaCritic: critic.value(), lambdaPolicy: policy.value(), same: ==)
+        }
         await propertyCheck(count: 100, input: RLTestData.floatSequence(), lambdas) { s, parameters in
             let (gamma, critic, policy) = parameters
             Self.checkDecoupled(

@@ -1,3 +1,4 @@
+import ExactReferences
 import PropertyBased
 import RLMath
 import Testing
@@ -21,6 +22,7 @@ struct GAETests {
 
     @Test("λ = 1, γ = 1: returns are the Monte-Carlo returns (sum of the remaining valid rewards), advantages R − V")
     func monteCarloReturns() async {
+        await propertyCheck(count: 200, input: RLTestData.sequence()) { Self.checkMonteCarlo($0, Rational.self) }
         // Exact in Double too: integer rewards and values, sums far below 2^53.
         await propertyCheck(count: 100, input: RLTestData.sequence(integers: true)) {
             Self.checkMonteCarlo($0, Double.self)
@@ -37,8 +39,11 @@ struct GAETests {
         }
     }
 
-    @Test("λ = 0: advantages are the TD(0) errors δ_t = r_t + γ·V_next − V_t (Float: bit for bit, same order)")
+    @Test("λ = 0: advantages are the TD(0) errors δ_t = r_t + γ·V_next − V_t (rationals exactly; Float bit for bit, same order)")
     func temporalDifference() async {
+        await propertyCheck(count: 200, input: RLTestData.sequence(), RLTestData.unitFraction) { s, gamma in
+            Self.checkTemporalDifference(rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self))
+        }
         await propertyCheck(count: 100, input: RLTestData.floatSequence(), RLTestData.unitFraction) { s, gamma in
             Self.checkTemporalDifference(rewards: s.rewards, values: s.values, mask: s.mask, gamma: gamma.value(Float.self))
         }

@@ -1,3 +1,4 @@
+import ExactReferences
 import PropertyBased
 import RLMath
 import Testing
@@ -5,6 +6,17 @@ import Testing
 @Suite("GRPO advantages")
 struct GRPOTests {
     static let rewards = Gen.double(in: -3...3).array(of: 2...64)
+
+    @Test("group-centred advantages on rationals are exactly r − (Σr)/G and sum to exactly 0")
+    func centeredExact() async {
+        await propertyCheck(count: 300, input: RLTestData.fraction().array(of: 2...32)) { fractions in
+            let r = fractions.map { $0.value(Rational.self) }
+            let a = groupCenteredAdvantages(rewards: r)
+            let mean = r.reduce(Rational.zero, +) / Rational(r.count)
+            #expect(a == r.map { $0 - mean })
+            #expect(a.reduce(Rational.zero, +) == .zero)
+        }
+    }
 
     @Test("Float group-normalised advantages are within (G + 8)·u·(|A| + a/σ′) + 2|A|·((G + 1)·u·a/σ′)² of the closed form in Double (σ′ = std + 1e-6, a = mean|r|)")
     func normalizedAgainstDouble() async {

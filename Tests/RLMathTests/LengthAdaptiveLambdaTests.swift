@@ -1,9 +1,37 @@
+import ExactReferences
 import PropertyBased
 import RLMath
 import Testing
 
 @Suite("Length-adaptive λ")
 struct LengthAdaptiveLambdaTests {
+    @Test("λ_policy on rationals is exactly 1/2 for l ≤ 40, 21/41 at 41, 4/5 at 100, 49/50 at 1000, and 1 − 1/(α·l) above the floor")
+    func exactValues() async {
+        for l in 0...40 { #expect(lengthAdaptiveLambda(validLength: l) == Rational(numerator: 1, denominator: 2)) }
+        for (l, p, q) in [(41, 21, 41), (100, 4, 5), (1000, 49, 50), (20_000, 999, 1000)] {
+            #expect(lengthAdaptiveLambda(validLength: l) == Rational(numerator: p, denominator: q))
+        }
+        await propertyCheck(count: 300, input: RLTestData.fraction(1...50, over: 1...200), Gen.int(in: 0...99), Gen.int(in: 0...5000)) {
+            alpha, floor, l in
+            let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
+            let raw = Rational.one - Rational.one / (a * Rational(l))
+            let expected = l > 0 && raw > lambdaMin ? raw : lambdaMin
+            #expect(lengthAdaptiveLambda(validLength: l, alpha: a, lambdaMin: lambdaMin) == expected)
+        }
+    }
+
+    @Test("λ_policy on rationals is non-decreasing in l and inside [λ_min, 1) ⊂ [0, 1) for random α and λ_min")
+    func exactMonotone() async {
+        let lengths = Gen.int(in: 0...100_000).array(of: 1...40)
+        await propertyCheck(count: 200, input: RLTestData.fraction(1...50, over: 1...200), Gen.int(in: 0...99), lengths) {
+            alpha, floor, raw in
+            let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
+            let lambdas = raw.sorted().map { lengthAdaptiveLambda(validLength: $0, alpha: a, lambdaMin: lambdaMin) }
+            #expect(zip(lambdas, lambdas.dropFirst()).allSatisfy { $0 <= $1 })
+            #expect(lambdas.allSatisfy { $0 >= lambdaMin && $0 < .one && $0 >= .zero })
+        }
+    }
+
     @Test("with the defaults (α = 0.05, λ_min = 0.5), Float and Double give exactly 1/2 for l ≤ 40 and are within 5u of 21/41 at 41, 4/5 at 100, 49/50 at 1000")
     func defaultsTable() {
         func check<S: RLScalar & BinaryFloatingPoint>(_: S.Type) {
