@@ -35,6 +35,19 @@ struct DecoupledGAETests {
         }
     }
 
+    @Test("decoupled GAE on rationals equals the exact decoupled reference (sum formula with λ_policy and λ_critic)")
+    func decoupledExact() async {
+        let lambdas = zip(RLTestData.unitFraction, RLTestData.unitFraction, RLTestData.unitFraction)
+        await propertyCheck(count: 200, input: RLTestData.sequence(), lambdas) { s, parameters in
+            let (g, c, p) = (parameters.0.value(Rational.self), parameters.1.value(Rational.self), parameters.2.value(Rational.self))
+            let out = decoupledGAE(
+                rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: g, lambdaCritic: c, lambdaPolicy: p)
+            let reference = VAPOLambdaReferences.decoupledGAE(
+                rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: g, lambdaPolicy: p, lambdaCritic: c)
+            #expect(out.advantages == reference.advantages && out.returns == reference.returns)
+        }
+    }
+
     @Test("batch decoupled GAE with a λ_policy per sequence equals running each sequence alone (Float: bit for bit)")
     func perSequenceLambda() async {
         let batch = zip(RLTestData.floatSequence(length: 0...30), RLTestData.unitFraction).array(of: 0...8)

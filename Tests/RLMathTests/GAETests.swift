@@ -5,6 +5,20 @@ import Testing
 
 @Suite("GAE")
 struct GAETests {
+    @Test("GAE on rationals equals the exact sum formula Σ (γλ)^l δ_{t+l}, and R = A + V, exactly")
+    func exactSumFormula() async {
+        await propertyCheck(
+            count: 300, input: RLTestData.sequence(length: 0...40), RLTestData.unitFraction, RLTestData.unitFraction
+        ) { s, gamma, lambda in
+            let (g, l) = (gamma.value(Rational.self), lambda.value(Rational.self))
+            let out = gae(rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: g, lambda: l)
+            let sum = GAESumFormula.advantagesAndReturns(
+                rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: g, lambda: l)
+            #expect(out.advantages == sum.advantages)
+            #expect(out.returns == sum.returns)
+        }
+    }
+
     /// λ = 1, γ = 1: R_t = Σ of the valid rewards from t on, A_t = R_t − V_t; masked positions 0.
     static func checkMonteCarlo<S: RLScalar>(_ sequence: RandomSequence, _: S.Type) {
         let (r, v, mask): ([S], [S], [Bool]) = (sequence.rewards(), sequence.values(), sequence.mask)

@@ -60,6 +60,25 @@ struct LengthAdaptiveLambdaTests {
         }
     }
 
+    @Test("length-adaptive decoupled GAE over a ragged batch on rationals equals the exact reference: each sequence's λ_policy from its valid length")
+    func lengthAdaptiveGAEExact() async {
+        let parameters = zip(RLTestData.fraction(1...10, over: 1...100), Gen.int(in: 0...99), RLTestData.unitFraction, RLTestData.unitFraction)
+        await propertyCheck(count: 100, input: RLTestData.sequence(length: 0...60).array(of: 0...5), parameters) { batch, p in
+            let (alpha, lambdaMin) = (p.0.value(Rational.self), Rational(numerator: p.1, denominator: 100))
+            let (gamma, critic) = (p.2.value(Rational.self), p.3.value(Rational.self))
+            let (rewards, values, masks) = (batch.map { $0.rewards(Rational.self) }, batch.map { $0.values(Rational.self) }, batch.map(\.mask))
+            let lambdas = lengthAdaptiveLambdas(masks: masks, alpha: alpha, lambdaMin: lambdaMin)
+            let out = decoupledGAE(
+                rewards: rewards, values: values, masks: masks, gamma: gamma, lambdaCritic: critic, lambdaPolicy: lambdas)
+            let reference = VAPOLambdaReferences.lengthAdaptiveGAE(
+                rewards: rewards, values: values, masks: masks, gamma: gamma, alpha: alpha, lambdaMin: lambdaMin,
+                lambdaCritic: critic)
+            #expect(lambdas == reference.map(\.lambdaPolicy))
+            #expect(out.map(\.advantages) == reference.map(\.advantages))
+            #expect(out.map(\.returns) == reference.map(\.returns))
+        }
+    }
+
     @Test("lengthAdaptiveLambdas gives each sequence the λ of its number of valid tokens")
     func batchHelper() async {
         let masks = Gen.bool(0.7).array(of: 0...200).array(of: 0...6)

@@ -22,10 +22,10 @@ struct RandomSequence: Sendable, CustomStringConvertible {
     var description: String { "rewards \(rewards) values \(values) mask \(mask.map { $0 ? 1 : 0 })" }
 }
 
-/// One random sequence of Floats (rewards and values in [−2, 2]).
-struct FloatSequence: Sendable {
-    var rewards: [Float]
-    var values: [Float]
+/// One random sequence of Floats or Doubles (rewards and values in [−2, 2]).
+struct FloatingSequence<F: BinaryFloatingPoint & Sendable>: Sendable {
+    var rewards: [F]
+    var values: [F]
     var mask: [Bool]
 }
 
@@ -56,11 +56,20 @@ enum RLTestData {
 
     /// A Float sequence of up to `length` tokens, each valid with probability `validRate`.
     static func floatSequence(length: ClosedRange<Int> = 0...60, validRate: Float = 0.75)
-        -> Generator<FloatSequence, some SendableSequenceType>
+        -> Generator<FloatingSequence<Float>, some SendableSequenceType>
     {
         zip(Gen.float(in: -2...2), Gen.float(in: -2...2), Gen.bool(validRate))
             .array(of: length)
-            .map { FloatSequence(rewards: $0.map(\.0), values: $0.map(\.1), mask: $0.map(\.2)) }
+            .map { FloatingSequence(rewards: $0.map(\.0), values: $0.map(\.1), mask: $0.map(\.2)) }
+    }
+
+    /// A Double sequence of up to `length` tokens, each valid with probability 0.75.
+    static func doubleSequence(length: ClosedRange<Int> = 0...60)
+        -> Generator<FloatingSequence<Double>, some SendableSequenceType>
+    {
+        zip(Gen.double(in: -2...2), Gen.double(in: -2...2), Gen.bool(0.75))
+            .array(of: length)
+            .map { FloatingSequence(rewards: $0.map(\.0), values: $0.map(\.1), mask: $0.map(\.2)) }
     }
 
     /// The index of the next valid token after t, if any.
