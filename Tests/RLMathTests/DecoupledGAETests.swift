@@ -39,7 +39,8 @@ struct DecoupledGAETests {
     func decoupledExact() async {
         let lambdas = zip(RLTestData.unitFraction, RLTestData.unitFraction, RLTestData.unitFraction)
         await propertyCheck(count: 200, input: RLTestData.sequence(), lambdas) { s, parameters in
-            let (g, c, p) = (parameters.0.value(Rational.self), parameters.1.value(Rational.self), parameters.2.value(Rational.self))
+            let g = parameters.0.value(Rational.self)
+            let (c, p) = (parameters.1.value(Rational.self), parameters.2.value(Rational.self))
             let out = decoupledGAE(
                 rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: g, lambdaCritic: c, lambdaPolicy: p)
             let reference = VAPOLambdaReferences.decoupledGAE(

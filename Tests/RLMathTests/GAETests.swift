@@ -56,10 +56,12 @@ struct GAETests {
     @Test("λ = 0: advantages are the TD(0) errors δ_t = r_t + γ·V_next − V_t (rationals exactly; Float bit for bit, same order)")
     func temporalDifference() async {
         await propertyCheck(count: 200, input: RLTestData.sequence(), RLTestData.unitFraction) { s, gamma in
-            Self.checkTemporalDifference(rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self))
+            Self.checkTemporalDifference(
+                rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self))
         }
         await propertyCheck(count: 100, input: RLTestData.floatSequence(), RLTestData.unitFraction) { s, gamma in
-            Self.checkTemporalDifference(rewards: s.rewards, values: s.values, mask: s.mask, gamma: gamma.value(Float.self))
+            Self.checkTemporalDifference(
+                rewards: s.rewards, values: s.values, mask: s.mask, gamma: gamma.value(Float.self))
         }
     }
 

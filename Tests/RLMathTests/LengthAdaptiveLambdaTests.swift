@@ -11,8 +11,8 @@ struct LengthAdaptiveLambdaTests {
         for (l, p, q) in [(41, 21, 41), (100, 4, 5), (1000, 49, 50), (20_000, 999, 1000)] {
             #expect(lengthAdaptiveLambda(validLength: l) == Rational(numerator: p, denominator: q))
         }
-        await propertyCheck(count: 300, input: RLTestData.fraction(1...50, over: 1...200), Gen.int(in: 0...99), Gen.int(in: 0...5000)) {
-            alpha, floor, l in
+        let alphas = RLTestData.fraction(1...50, over: 1...200)
+        await propertyCheck(count: 300, input: alphas, Gen.int(in: 0...99), Gen.int(in: 0...5000)) { alpha, floor, l in
             let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
             let raw = Rational.one - Rational.one / (a * Rational(l))
             let expected = l > 0 && raw > lambdaMin ? raw : lambdaMin
@@ -23,8 +23,8 @@ struct LengthAdaptiveLambdaTests {
     @Test("λ_policy on rationals is non-decreasing in l and inside [λ_min, 1) ⊂ [0, 1) for random α and λ_min")
     func exactMonotone() async {
         let lengths = Gen.int(in: 0...100_000).array(of: 1...40)
-        await propertyCheck(count: 200, input: RLTestData.fraction(1...50, over: 1...200), Gen.int(in: 0...99), lengths) {
-            alpha, floor, raw in
+        let alphas = RLTestData.fraction(1...50, over: 1...200)
+        await propertyCheck(count: 200, input: alphas, Gen.int(in: 0...99), lengths) { alpha, floor, raw in
             let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
             let lambdas = raw.sorted().map { lengthAdaptiveLambda(validLength: $0, alpha: a, lambdaMin: lambdaMin) }
             #expect(zip(lambdas, lambdas.dropFirst()).allSatisfy { $0 <= $1 })
@@ -62,14 +62,19 @@ struct LengthAdaptiveLambdaTests {
 
     @Test("length-adaptive decoupled GAE over a ragged batch on rationals equals the exact reference: each sequence's λ_policy from its valid length")
     func lengthAdaptiveGAEExact() async {
-        let parameters = zip(RLTestData.fraction(1...10, over: 1...100), Gen.int(in: 0...99), RLTestData.unitFraction, RLTestData.unitFraction)
-        await propertyCheck(count: 100, input: RLTestData.sequence(length: 0...60).array(of: 0...5), parameters) { batch, p in
+        let parameters = zip(
+            RLTestData.fraction(1...10, over: 1...100), Gen.int(in: 0...99), RLTestData.unitFraction,
+            RLTestData.unitFraction)
+        let batches = RLTestData.sequence(length: 0...60).array(of: 0...5)
+        await propertyCheck(count: 100, input: batches, parameters) { batch, p in
             let (alpha, lambdaMin) = (p.0.value(Rational.self), Rational(numerator: p.1, denominator: 100))
             let (gamma, critic) = (p.2.value(Rational.self), p.3.value(Rational.self))
-            let (rewards, values, masks) = (batch.map { $0.rewards(Rational.self) }, batch.map { $0.values(Rational.self) }, batch.map(\.mask))
+            let rewards = batch.map { $0.rewards(Rational.self) }
+            let (values, masks) = (batch.map { $0.values(Rational.self) }, batch.map(\.mask))
             let lambdas = lengthAdaptiveLambdas(masks: masks, alpha: alpha, lambdaMin: lambdaMin)
             let out = decoupledGAE(
-                rewards: rewards, values: values, masks: masks, gamma: gamma, lambdaCritic: critic, lambdaPolicy: lambdas)
+                rewards: rewards, values: values, masks: masks, gamma: gamma, lambdaCritic: critic,
+                lambdaPolicy: lambdas)
             let reference = VAPOLambdaReferences.lengthAdaptiveGAE(
                 rewards: rewards, values: values, masks: masks, gamma: gamma, alpha: alpha, lambdaMin: lambdaMin,
                 lambdaCritic: critic)

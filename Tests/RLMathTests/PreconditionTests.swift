@@ -6,7 +6,9 @@ import Testing
 @Suite("Argument preconditions")
 struct PreconditionTests {
     /// Expects the exit test's standard error to contain `message`.
-    static func expect(_ result: ExitTest.Result?, says message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expect(
+        _ result: ExitTest.Result?, says message: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(standardError.contains(message), "stderr: \(standardError.prefix(300))", sourceLocation: sourceLocation)
     }

@@ -19,13 +19,6 @@ struct WhiteningTests {
         zip(values, masks).flatMap { x, m in m.indices.filter { m[$0] }.map { x[$0] } }
     }
 
-    /// The error bound of whitening in precision u (Specs/rl-math/gae.md, "Whitening"): for a value whose
-    /// exact result is y, with n valid values, mean magnitude a = mean|x| and scale s = √(s² + 1e-8),
-    /// |ŷ − y| ≤ (n + 8)·u·(|y| + a/s) + 2|y|·((n + 1)·u·a/s)².
-    static func bound(y: Double, n: Double, meanMagnitude a: Double, scale s: Double, u: Double) -> Double {
-        (n + 8) * u * (abs(y) + a / s) + 2 * abs(y) * ((n + 1) * u * a / s) * ((n + 1) * u * a / s)
-    }
-
     @Test("n ≥ 2 valid tokens: the whitened valid values (Double) have mean 0 and unbiased variance s²/(s² + 1e-8), within the rounding bound; masked are 0")
     func meanAndVariance() async {
         await propertyCheck(count: 200, input: Self.batch) { values, masks in
@@ -41,12 +34,14 @@ struct WhiteningTests {
             let yMax = y.map(abs).max()!
             // Each ŷ is within e of its exact value, and the exact values have mean 0 and the stated variance;
             // the sums below add their own n·u·max|y| (mean) and n·u·max|y|² (variance).
-            let e = Self.bound(
-                y: yMax, n: n, meanMagnitude: x.reduce(0) { $0 + abs($1) } / n, scale: scale, u: Double.ulpOfOne / 2)
+            let meanMagnitude = x.reduce(0) { $0 + abs($1) } / n
+            let e = RLTestData.normalizationBound(
+                y: yMax, count: n, meanMagnitude: meanMagnitude, scale: scale, u: Double.ulpOfOne / 2)
             let yMean = y.reduce(0, +) / n
             let yVariance = y.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / (n - 1)
             #expect(abs(yMean) <= e + n * Double.ulpOfOne * yMax)
-            #expect(abs(yVariance - variance / (variance + 1e-8)) <= 3 * (yMax + e) * e * n / (n - 1) + 2 * n * Double.ulpOfOne * yMax * yMax)
+            let varianceTolerance = 3 * (yMax + e) * e * n / (n - 1) + 2 * n * Double.ulpOfOne * yMax * yMax
+            #expect(abs(yVariance - variance / (variance + 1e-8)) <= varianceTolerance)
         }
     }
 
@@ -64,8 +59,8 @@ struct WhiteningTests {
             for (i, m) in masks.enumerated() {
                 for t in m.indices where m[t] {
                     let y = (Double(floats[i][t]) - mean) / scale
-                    let bound = Self.bound(
-                        y: y, n: n, meanMagnitude: meanMagnitude, scale: scale, u: Double(Float.ulpOfOne) / 2)
+                    let bound = RLTestData.normalizationBound(
+                        y: y, count: n, meanMagnitude: meanMagnitude, scale: scale, u: Double(Float.ulpOfOne) / 2)
                     #expect(abs(Double(out[i][t]) - y) <= bound)
                 }
             }
@@ -75,7 +70,8 @@ struct WhiteningTests {
     @Test("zero or one valid token gives all zeros; equal values give finite values near 0; never NaN")
     func degenerateBatches() {
         let masks: [[Bool]] = [[false, false], [], [false, true, false]]
-        #expect(whiten([[Float.nan, 3], [], [0, 5, 7]], masks: [[false, false], [], [false, false, false]]) == [[0, 0], [], [0, 0, 0]])
+        let noneValid: [[Bool]] = [[false, false], [], [false, false, false]]
+        #expect(whiten([[Float.nan, 3], [], [0, 5, 7]], masks: noneValid) == [[0, 0], [], [0, 0, 0]])
         #expect(whiten([[Float.nan, 3], [], [0, 5, 7]], masks: masks) == [[0, 0], [], [0, 0, 0]])
         let equal = whiten([[Float(0.1), 0.1, 0.1], [0.1]], masks: [[true, true, true], [true]])
         #expect(equal.joined().allSatisfy { !$0.isNaN && abs($0) <= 1e-2 })
