@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RLMath", targets: ["RLMath"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
+        .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -32,6 +33,14 @@ let package = Package(
         .executableTarget(
             name: "ExhaustiveMath", dependencies: ["Kernels", "MathVerification"],
             path: "Verification/ExhaustiveMath", swiftSettings: hostCPU),
+        .systemLibrary(name: "CGMP", path: "Verification/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CLAPACK", path: "Verification/CLAPACK", providers: [.apt(["liblapack-dev"])]),
+        .target(
+            name: "ExactReferences", dependencies: ["CGMP", "CLAPACK", "RLMath"],
+            path: "Verification/ExactReferences", swiftSettings: hostCPU),
+        .executableTarget(
+            name: "GoldenVectors", dependencies: ["ExactReferences"],
+            path: "Verification/GoldenVectors", swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
             dependencies: ["Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -43,6 +52,10 @@ let package = Package(
         .testTarget(
             name: "RLMathTests",
             dependencies: ["RLMath", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: ["ExactReferences", "RLMath", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )

@@ -1,0 +1,1 @@
+// Placeholder until the golden cases land.
