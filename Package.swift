@@ -51,7 +51,7 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "RLMathTests",
-            dependencies: ["RLMath", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["RLMath", "Autograd", "Kernels", "ExactReferences", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VerificationTests",

@@ -26,8 +26,9 @@ public struct PositiveExampleLoss<S: RLScalar>: TokenLoss {
             tokenCount: positiveTokens, sequenceCount: normalizer.sequenceCount, positiveTokenCount: nil)
         let onlyCorrect = zip(masks, correct).map { mask, isCorrect in isCorrect ? mask : mask.map { _ in false } }
         let aggregate = positives.aggregate(logProbabilities, masks: onlyCorrect, .tokenLevel)
-        value = -aggregate.value
-        gradient = aggregate.tokenWeights.map { $0.map { -$0 } }
+        // 0 − x rather than −x: with no positive token the result is +0, not Float's −0.
+        value = .zero - aggregate.value
+        gradient = aggregate.tokenWeights.map { $0.map { .zero - $0 } }
     }
 }
 
