@@ -20,11 +20,13 @@ public struct PolicyLoss<S: RLScalar>: TokenLoss {
     public let ratioGradient: [[S]]
     /// Each token's unaggregated loss (0 where masked).
     public let tokenLosses: [[S]]
-    /// Valid tokens with A < 0 and r < 1 − ε_low, divided by the whole batch's N (verl's pg_clipfrac_lower
-    /// for the lower clip); the parts' fractions sum to the batch's.
+    /// Valid tokens with A < 0 and r < 1 − ε_low, divided by the whole batch's N; the parts' fractions sum
+    /// to the batch's. (verl's pg_clipfrac is lower + upper.)
     public let clipFractionLower: S
-    /// Valid tokens with A > 0 and r > 1 + ε_high, divided by N (the parts sum to the batch's pg_clipfrac).
+    /// Valid tokens with A > 0 and r > 1 + ε_high, divided by N.
     public let clipFractionUpper: S
+    /// Valid tokens capped by the dual clip (A < 0, loss > −A·c), divided by N: verl's pg_clipfrac_lower.
+    public let dualClipFraction: S
     /// Σ m·(old_logp − logp)/N, verl's ppo_kl (the parts sum to the batch's); nil when built from ratios.
     public let approximateKL: S?
 
@@ -60,6 +62,7 @@ public struct PolicyLoss<S: RLScalar>: TokenLoss {
         ratioGradient = weighted(\.ratioGradient)
         clipFractionLower = fraction(of: .clippedBelow)
         clipFractionUpper = fraction(of: .clippedAbove)
+        dualClipFraction = fraction(of: .dualClipped)
         self.approximateKL = approximateKL
     }
 }

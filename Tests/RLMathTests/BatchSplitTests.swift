@@ -46,6 +46,7 @@ struct BatchSplitTests {
             #expect(total(\.actor.positiveExample.value) == whole.actor.positiveExample.value)
             #expect(total(\.actor.policy.clipFractionLower) == whole.actor.policy.clipFractionLower)
             #expect(total(\.actor.policy.clipFractionUpper) == whole.actor.policy.clipFractionUpper)
+            #expect(total(\.actor.policy.dualClipFraction) == whole.actor.policy.dualClipFraction)
             #expect(total(\.critic.value) == whole.critic.value)
             #expect(total(\.critic.clipFraction) == whole.critic.clipFraction)
             #expect(pieces.flatMap(\.actor.gradient) == whole.actor.gradient)

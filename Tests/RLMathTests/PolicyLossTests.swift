@@ -43,7 +43,7 @@ struct PolicyLossTests {
         }
     }
 
-    @Test("clip fractions count exactly the valid tokens with A > 0, r > 1 + ε_high (upper) and A < 0, r < 1 − ε_low (lower), over the whole batch's N")
+    @Test("clip fractions count exactly the valid tokens with A > 0, r > 1 + ε_high (upper), A < 0, r < 1 − ε_low (lower) and A < 0, r > c (dual clip), over the whole batch's N")
     func clipFractions() async {
         await propertyCheck(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
@@ -52,17 +52,20 @@ struct PolicyLossTests {
             let advantages = exact(random.values(like: masks) { $0.fraction(-4...4, over: 2) })
             let surrogate = ClippedSurrogate<Rational>(dualClip: random.pick([nil, 2]))
             let normalizer = LossNormalizer(wholeBatchMasks: masks)
-            var upper = 0, lower = 0
+            var upper = 0, lower = 0, dual = 0
             for i in masks.indices {
                 for t in masks[i].indices where masks[i][t] {
                     if advantages[i][t] > 0 && ratios[i][t] > 1 + surrogate.epsilonHigh { upper += 1 }
                     if advantages[i][t] < 0 && ratios[i][t] < 1 - surrogate.epsilonLow { lower += 1 }
+                    // With A < 0 the loss is |A|·max(r, 1 − ε_low), above |A|·c (c > 1) iff r > c.
+                    if let c = surrogate.dualClip, advantages[i][t] < 0 && ratios[i][t] > c { dual += 1 }
                 }
             }
             let n = max(normalizer.tokenCount, 1)
             let loss = PolicyLoss(ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, normalizer: normalizer)
             #expect(loss.clipFractionUpper == Rational(numerator: upper, denominator: n))
             #expect(loss.clipFractionLower == Rational(numerator: lower, denominator: n))
+            #expect(loss.dualClipFraction == Rational(numerator: dual, denominator: n))
             #expect(loss.approximateKL == nil)
         }
     }
@@ -92,6 +95,7 @@ struct PolicyLossTests {
             #expect(losses[0].approximateKL!.bitPattern == losses[1].approximateKL!.bitPattern)
             #expect(losses[0].clipFractionLower == losses[1].clipFractionLower)
             #expect(losses[0].clipFractionUpper == losses[1].clipFractionUpper)
+            #expect(losses[0].dualClipFraction == losses[1].dualClipFraction)
             for loss in losses {
                 for (row, mask) in zip(loss.gradient, masks) { #expect(zip(row, mask).allSatisfy { $1 || $0 == 0 }) }
             }
