@@ -23,7 +23,7 @@ let package = Package(
     targets: [
         .target(name: "Kernels", swiftSettings: hostCPU),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
-        .target(name: "RLMath", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "RLMath", dependencies: ["Kernels", "Autograd"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",

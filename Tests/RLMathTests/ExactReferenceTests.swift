@@ -1,0 +1,127 @@
+import ExactReferences
+import PropertyBased
+import RLMath
+import Testing
+
+/// The production losses run on rationals against rl-exact's hand-derived references (Verification/
+/// ExactReferences/Losses), which share no code with them: equality is exact.
+@Suite("Losses on rationals equal the hand-derived references")
+struct ExactReferenceTests {
+    static let seed = Gen.int(in: 0...1_000_000)
+
+    static func mode(_ aggregation: LossAggregation) -> AggregationReference.Mode {
+        switch aggregation {
+        case .tokenLevel: .tokenLevel
+        case .sampleLevel: .sampleLevel
+        case .sequenceSum: .sequenceSum
+        }
+    }
+
+    /// Random clip parameters: ε multiples of 1/20 (or ε_high = 7/25) and c ∈ {2, 5/2, 3}, with ratios k/20
+    /// or k/100, so that ratios land on 1 − ε_low, 1 + ε_high and c often.
+    static func randomParameters(_ random: inout LossRandom) -> (ClippedSurrogate<Rational>, ClippedSurrogateReference.Parameters) {
+        let low = Rational(numerator: random.integer(0...10), denominator: 20)
+        let high = random.pick([Rational(numerator: 7, denominator: 25), Rational(numerator: random.integer(0...10), denominator: 20)])
+        let dual = random.pick([nil, Rational(2), Rational(numerator: 5, denominator: 2), Rational(3)])
+        return (
+            ClippedSurrogate(epsilonLow: low, epsilonHigh: high, dualClip: dual),
+            ClippedSurrogateReference.Parameters(epsilonLow: low, epsilonHigh: high, dualClip: dual))
+    }
+
+    static func randomRatio(_ random: inout LossRandom) -> Rational {
+        random.coin() ? Rational(numerator: random.integer(0...80), denominator: 20) : Rational(numerator: random.integer(0...400), denominator: 100)
+    }
+
+    @Test("each token's surrogate loss and its gradients with respect to r and logp equal the reference, ties on every boundary included")
+    func surrogateTerms() async {
+        await propertyCheck(count: 200, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let (surrogate, parameters) = Self.randomParameters(&random)
+            for _ in 0..<50 {
+                let r = Self.randomRatio(&random), a = Rational(numerator: random.integer(-6...6), denominator: 2)
+                let term = surrogate.term(ratio: r, advantage: a)
+                #expect(term.loss == ClippedSurrogateReference.loss(ratio: r, advantage: a, parameters), "r \(r) A \(a)")
+                #expect(term.ratioGradient == ClippedSurrogateReference.gradientWithRespectToRatio(ratio: r, advantage: a, parameters))
+                #expect(term.logProbabilityGradient == ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: r, advantage: a, parameters))
+            }
+        }
+    }
+
+    @Test("each aggregation's value and per-token weights equal the reference")
+    func aggregations() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let x = exact(random.values(like: masks) { $0.fraction(-40...40, over: 8) })
+            let normalizer = LossNormalizer(wholeBatchMasks: masks)
+            for aggregation in LossAggregation.allCases {
+                let aggregate = normalizer.aggregate(x, masks: masks, aggregation)
+                #expect(aggregate.value == AggregationReference.aggregate(x, masks: masks, mode: Self.mode(aggregation)))
+                #expect(aggregate.tokenWeights == AggregationReference.weights(masks: masks, mode: Self.mode(aggregation)))
+            }
+        }
+    }
+
+    @Test("the policy loss of a batch, its gradients with respect to r and logp and its token losses equal the references composed")
+    func policyLoss() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
+            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
+            let (surrogate, parameters) = Self.randomParameters(&random)
+            let aggregation = random.pick(LossAggregation.allCases)
+            let loss = PolicyLoss(
+                ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, aggregation: aggregation,
+                normalizer: LossNormalizer(wholeBatchMasks: masks))
+            func perToken(_ f: (Rational, Rational, ClippedSurrogateReference.Parameters) -> Rational) -> [[Rational]] {
+                masks.indices.map { i in masks[i].indices.map { t in masks[i][t] ? f(ratios[i][t], advantages[i][t], parameters) : 0 } }
+            }
+            let weights = AggregationReference.weights(masks: masks, mode: Self.mode(aggregation))
+            func weighted(_ g: [[Rational]]) -> [[Rational]] { zip(weights, g).map { zip($0, $1).map(*) } }
+            let tokenLosses = perToken { ClippedSurrogateReference.loss(ratio: $0, advantage: $1, $2) }
+            #expect(loss.tokenLosses == tokenLosses)
+            #expect(loss.value == AggregationReference.aggregate(tokenLosses, masks: masks, mode: Self.mode(aggregation)))
+            #expect(loss.ratioGradient == weighted(perToken { ClippedSurrogateReference.gradientWithRespectToRatio(ratio: $0, advantage: $1, $2) }))
+            #expect(loss.gradient == weighted(perToken { ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: $0, advantage: $1, $2) }))
+        }
+    }
+
+    @Test("the value loss and its gradient, clipped and unclipped, and the explained variance equal the references")
+    func valueLoss() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let values = exact(random.values(like: masks) { $0.fraction(-24...24, over: 8) })
+            let returns = exact(random.values(like: masks) { $0.fraction(-24...24, over: 8) })
+            let oldValues = exact(random.values(like: masks) { $0.fraction(-24...24, over: 8) })
+            let aggregation = random.pick(LossAggregation.allCases)
+            let range: Rational? = random.pick([nil, 0, Rational(numerator: 1, denominator: 2), Rational(numerator: random.integer(1...8), denominator: 4)])
+            let loss = ValueLoss(
+                values: values, returns: returns, masks: masks, clipping: range.map { ValueClipping(oldValues: oldValues, range: $0) },
+                aggregation: aggregation, normalizer: LossNormalizer(wholeBatchMasks: masks))
+            let mode = Self.mode(aggregation)
+            #expect(loss.value == ValueLossReference.loss(
+                values: values, targets: returns, oldValues: oldValues, masks: masks, clipRange: range, mode: mode))
+            #expect(loss.gradient == ValueLossReference.gradient(
+                values: values, targets: returns, oldValues: oldValues, masks: masks, clipRange: range, mode: mode))
+            #expect(explainedVariance(values: values, returns: returns, masks: masks)
+                == ValueLossReference.explainedVariance(values: values, targets: returns, masks: masks))
+        }
+    }
+
+    @Test("the positive-example NLL and its gradient equal the references")
+    func positiveExampleLoss() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let correct = masks.map { _ in random.index(3) == 0 }
+            let logp = exact(random.values(like: masks) { $0.fraction(-64...0, over: 16) })
+            let loss = PositiveExampleLoss(
+                logProbabilities: logp, masks: masks, correct: correct,
+                normalizer: LossNormalizer(wholeBatchMasks: masks, correct: correct))
+            #expect(loss.value == PositiveExampleNLLReference.loss(logProbabilities: logp, masks: masks, correct: correct))
+            #expect(loss.gradient == PositiveExampleNLLReference.gradient(masks: masks, correct: correct))
+        }
+    }
+}
