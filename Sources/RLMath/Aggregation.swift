@@ -1,4 +1,4 @@
-/// How the per-token values of a batch are reduced to one number (conventions §7). N is the number of valid
+/// How the per-token values of a batch are reduced to one number (rl-math convention §7). N is the number of valid
 /// tokens of the whole batch, G its number of sequences, |oᵢ| the valid tokens of sequence i, m the mask.
 public enum LossAggregation: Sendable, Hashable, CaseIterable {
     /// (1/N) Σᵢ Σₜ m·x: every valid token of the batch weighs 1/N (DAPO's and VAPO's token-level loss).

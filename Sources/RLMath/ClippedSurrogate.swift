@@ -1,4 +1,4 @@
-/// Which term sets a token's clipped-surrogate loss (conventions §6). The regions are exclusive and decided
+/// Which term sets a token's clipped-surrogate loss (rl-math convention §6). The regions are exclusive and decided
 /// by comparisons only, so Float and rationals classify a token the same way whenever their bounds agree.
 public enum ClipRegion: Sendable, Hashable, CaseIterable {
     /// The unclipped term −A·r attains the max (ties, i.e. r inside the clip range or on its boundary, and

@@ -1,5 +1,5 @@
 /// How much of the returns' variance the critic explains, over every valid token of the WHOLE batch
-/// (conventions §8): EV = 1 − Var(R − V)/Var(R), verl's `vf_explained_var`.
+/// (rl-math convention §8): EV = 1 − Var(R − V)/Var(R), verl's `vf_explained_var`.
 ///
 /// Both variances use the same normalisation, so it cancels and EV = 1 − Σ(d − d̄)²/Σ(R − R̄)² with
 /// d = R − V and the means over the valid tokens: exact on rationals. 1 means V predicts R up to a constant,

@@ -20,7 +20,7 @@ public struct AdvantagesAndReturns<S: RLScalar>: Equatable, Sendable {
 /// are skipped (their rewards and values are never read) and output advantage 0 and return 0. The caller
 /// puts the terminal reward at the last valid token; `values[t]` is V(state before token t).
 ///
-/// Order of operations (the Float error bound in Specs/rl-math/gae.md depends on it): γλ is rounded once;
+/// Order of operations (the Float error bound in Specs/rl-math.md depends on it): γλ is rounded once;
 /// each valid step, from the last backwards, computes δ = (r + γ·V_next) − V, then A = δ + (γλ)·A_next,
 /// then R = A + V; no fused multiply-add. On exact rationals the result equals the sum formula
 /// A_t = Σ_l (γλ)^l δ_{t+l} exactly.

@@ -9,7 +9,7 @@ public protocol TokenLoss<Scalar>: Sendable {
     var gradient: [[Scalar]] { get }
 }
 
-/// The clipped-surrogate policy loss of a part of a batch (conventions §6–7): each valid token's
+/// The clipped-surrogate policy loss of a part of a batch (rl-math convention §6–7): each valid token's
 /// `SurrogateTerm`, aggregated with the whole batch's normalizer, its gradients, and the clip metrics.
 public struct PolicyLoss<S: RLScalar>: TokenLoss {
     /// agg(loss) over the part's valid tokens.

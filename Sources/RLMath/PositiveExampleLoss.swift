@@ -1,4 +1,4 @@
-/// VAPO's positive-example language-model loss of a part of a batch (conventions §9): the negative
+/// VAPO's positive-example language-model loss of a part of a batch (rl-math convention §9): the negative
 /// log-likelihood of the correct responses, token-normalised over the WHOLE batch's correct responses,
 /// L_NLL = −(1/N_T) Σ_{o∈T} Σₜ m·logp, with no ratio and no clip.
 ///

@@ -13,7 +13,7 @@ public struct ValueClipping<S: RLScalar>: Sendable {
     }
 }
 
-/// The critic's loss of a part of a batch (conventions §8):
+/// The critic's loss of a part of a batch (rl-math convention §8):
 /// 0.5·agg( max((V − R)², (clip(V, V_old − c, V_old + c) − R)²) ), or 0.5·agg((V − R)²) without clipping.
 ///
 /// Sources: the squared-error value loss L^VF of PPO (Schulman et al. 2017, eq. 9); the clipped form of

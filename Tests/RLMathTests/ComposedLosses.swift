@@ -5,7 +5,7 @@ import RLMath
 // independently of RLMath's loops (only the configuration values are read from RLMath's types), so that the
 // tape's gradient of each is an independent check of the hand-derived gradient.
 
-/// conventions §7 from tensor ops: masked positions are removed by selection (so padding never leaks), then
+/// rl-math convention §7 from tensor ops: masked positions are removed by selection (so padding never leaks), then
 /// summed with the counts taken from `masks` here.
 func composedAggregate(_ x: Tensor<Double>, masks: [[Bool]], _ aggregation: LossAggregation) -> Tensor<Double> {
     let masked = Tensor.select(maskTensor(masks), x, Tensor(0))

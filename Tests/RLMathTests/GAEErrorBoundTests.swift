@@ -3,7 +3,7 @@ import PropertyBased
 import RLMath
 import Testing
 
-/// The floating-point error bound of Specs/rl-math/gae.md ("Floating-point error bound of GAE"), checked
+/// The floating-point error bound of Specs/rl-math.md ("Floating-point error bound of GAE"), checked
 /// exactly: the exact result (the exact references' sum formula) and the bound are rationals computed from
 /// the very floats given to the production code.
 @Suite("GAE error bound")

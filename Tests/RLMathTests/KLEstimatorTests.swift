@@ -5,7 +5,7 @@ import Testing
 
 @Suite("k3 KL estimator")
 struct KLEstimatorTests {
-    /// The bound of Specs/rl-math/grpo-dapo.md ("k3"), for x = ref − logp, D = eˣ − x − 1, precision u and an
+    /// The bound of Specs/rl-math.md ("k3"), for x = ref − logp, D = eˣ − x − 1, precision u and an
     /// exp within 1 ulp (≤ 2u relative): |D̂ − D| ≤ u·(|x|·|eˣ − 1| + 3eˣ + 1 + D)·1.001.
     static func bound(x: Double, u: Double) -> Double {
         let e = Foundation.exp(x)

@@ -72,8 +72,8 @@ enum RLTestData {
             .map { FloatingSequence(rewards: $0.map(\.0), values: $0.map(\.1), mask: $0.map(\.2)) }
     }
 
-    /// The rounding bound of (x − mean)/scale over n values (whitening, Specs/rl-math/gae.md; GRPO's std
-    /// variant, Specs/rl-math/grpo-dapo.md), for an exact result y, mean magnitude a = mean|x| and scale s:
+    /// The rounding bound of (x − mean)/scale over n values (whitening, Specs/rl-math.md; GRPO's std
+    /// variant, Specs/rl-math.md), for an exact result y, mean magnitude a = mean|x| and scale s:
     /// |ŷ − y| ≤ (n + 8)·u·(|y| + a/s) + 2|y|·((n + 1)·u·a/s)².
     static func normalizationBound(y: Double, count n: Double, meanMagnitude a: Double, scale s: Double, u: Double)
         -> Double

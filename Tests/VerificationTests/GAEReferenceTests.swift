@@ -24,7 +24,7 @@ struct GAECase: Sendable {
     }
 }
 
-/// The GAE recursion over valid positions, as a plain loop (conventions §1), for checking the sum formula.
+/// The GAE recursion over valid positions, as a plain loop (rl-math convention §1), for checking the sum formula.
 func recursiveGAE(_ r: [Rational], _ v: [Rational], _ mask: [Bool], _ gamma: Rational, _ lambda: Rational) -> [Rational] {
     var advantages = [Rational](repeating: .zero, count: mask.count)
     var nextValue = Rational.zero, nextAdvantage = Rational.zero

@@ -22,7 +22,7 @@ struct LossReferenceTests {
               epsilonHigh: Rational(numerator: [0, 28, 50][high], denominator: 100), dualClip: dual ? 3 : nil)
     }
 
-    @Test("The case-split clipped surrogate equals conventions §6's max/min form, boundaries and dual clip included")
+    @Test("The case-split clipped surrogate equals rl-math convention §6's max/min form, boundaries and dual clip included")
     func surrogateMatchesMaxForm() async {
         await propertyCheck(count: 400, input: Self.surrogateInputs) { r0, a, low, high, dual in
             let p = Self.parameters(low, high, dual)

@@ -1,6 +1,6 @@
 import CLAPACK
 
-/// GAE as the solution of a linear system, solved by LAPACK in Double (conventions §1).
+/// GAE as the solution of a linear system, solved by LAPACK in Double (rl-math convention §1).
 ///
 /// Over the n valid positions (compacted in order), A_k = δ_k + γλ·A_{k+1} with A_n = 0 is the upper
 /// bidiagonal system (I − γλS)·A = δ, S the shift (S·A)_k = A_{k+1}. LAPACK's DTRTRS solves it by back

@@ -1,4 +1,4 @@
-/// GAE by its closed form, in exact rationals (conventions §1; Schulman et al. 2016, "High-Dimensional
+/// GAE by its closed form, in exact rationals (rl-math convention §1; Schulman et al. 2016, "High-Dimensional
 /// Continuous Control Using Generalized Advantage Estimation", eq. 16):
 ///
 ///     δ_k = r_k + γ·V_{k+1} − V_k      (V after the last valid position = 0: no bootstrap past the end)

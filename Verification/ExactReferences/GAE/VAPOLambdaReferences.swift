@@ -1,6 +1,6 @@
 /// VAPO's two λ rules, computed through `GAESumFormula` (never through the production GAE).
 public enum VAPOLambdaReferences {
-    /// Decoupled GAE (conventions §2; VAPO §3.2, Decoupled-GAE): advantages from λ_policy, returns from
+    /// Decoupled GAE (rl-math convention §2; VAPO, Decoupled-GAE): advantages from λ_policy, returns from
     /// λ_critic (returns = A(λ_critic) + V; VAPO uses λ_critic = 1, i.e. Monte-Carlo returns).
     public static func decoupledGAE(
         rewards: [Rational], values: [Rational], mask: [Bool],
@@ -13,7 +13,7 @@ public enum VAPOLambdaReferences {
         return (policy.advantages, critic.returns)
     }
 
-    /// Length-adaptive λ_policy (conventions §3; VAPO §3.3, eq. 9, λ_policy = 1 − 1/(α·l)) with the
+    /// Length-adaptive λ_policy (rl-math convention §3; VAPO, Length-Adaptive GAE: λ_policy = 1 − 1/(α·l)) with the
     /// short-sequence floor: max(λ_min, 1 − 1/(α·l)), and λ_min when l = 0. α > 0.
     public static func lengthAdaptiveLambda(length: Int, alpha: Rational, lambdaMin: Rational) -> Rational {
         precondition(length >= 0 && alpha > .zero, "length-adaptive λ: l ≥ 0 and α > 0")
@@ -21,7 +21,7 @@ public enum VAPOLambdaReferences {
         return max(lambdaMin, .one - .one / (alpha * Rational(length)))
     }
 
-    /// Length-adaptive GAE over a batch (conventions §2–3): each sequence i uses its own
+    /// Length-adaptive GAE over a batch (rl-math convention §2–3): each sequence i uses its own
     /// λ_policy(l_i), l_i = its number of valid tokens, for the advantages, and λ_critic for the returns.
     public static func lengthAdaptiveGAE(
         rewards: [[Rational]], values: [[Rational]], masks: [[Bool]],

@@ -12,7 +12,7 @@ enum GoldenBaselines {
                 ])
             }
         }
-        return .object([("description", .string("DAPO soft overlong punishment R_len, conventions §10")), ("cases", .array(cases))])
+        return .object([("description", .string("DAPO soft overlong punishment R_len, rl-math convention §10")), ("cases", .array(cases))])
     }
 
     static func groupAdvantagesWithoutStd() -> JSONValue {
@@ -25,6 +25,6 @@ enum GoldenBaselines {
             JSONValue.object([("name", .string(name)), ("rewards", .rationals(rewards)),
                               ("advantages", .rationals(BaselineReferences.groupAdvantagesWithoutStd(rewards: rewards)))])
         }
-        return .object([("description", .string("GRPO without std (Dr.GRPO), conventions §5: A_i = r_i − mean; a group of one keeps r")), ("cases", .array(cases))])
+        return .object([("description", .string("GRPO without std (Dr.GRPO), rl-math convention §5: A_i = r_i − mean; a group of one keeps r")), ("cases", .array(cases))])
     }
 }

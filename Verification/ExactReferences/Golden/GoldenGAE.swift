@@ -49,7 +49,7 @@ enum GoldenGAE {
                     + fields(s) + [("advantages", .rationals(result.advantages)), ("returns", .rationals(result.returns))])
             }
         }
-        return .object([("description", .string("GAE, conventions §1: A_t = Σ_l (γλ)^l δ_{t+l} over valid positions, returns = A + V, masked → 0")), ("cases", .array(cases))])
+        return .object([("description", .string("GAE, rl-math convention §1: A_t = Σ_l (γλ)^l δ_{t+l} over valid positions, returns = A + V, masked → 0")), ("cases", .array(cases))])
     }
 
     static func decoupled() -> JSONValue {
@@ -65,7 +65,7 @@ enum GoldenGAE {
                     + fields(s) + [("advantages", .rationals(result.advantages)), ("returns", .rationals(result.returns))])
             }
         }
-        return .object([("description", .string("Decoupled GAE, conventions §2: advantages with lambda_policy, returns = A(lambda_critic) + V")), ("cases", .array(cases))])
+        return .object([("description", .string("Decoupled GAE, rl-math convention §2: advantages with lambda_policy, returns = A(lambda_critic) + V")), ("cases", .array(cases))])
     }
 
     static func lengthAdaptive() -> JSONValue {
@@ -96,6 +96,6 @@ enum GoldenGAE {
                 ("lambda_critic", .rational(1)), ("sequences", .array(sequences)),
             ])
         }
-        return .object([("description", .string("Length-adaptive GAE, conventions §3: per sequence lambda_policy = max(lambda_min, 1 − 1/(alpha·l)), lambda_min if l = 0; returns with lambda_critic")), ("cases", .array(cases))])
+        return .object([("description", .string("Length-adaptive GAE, rl-math convention §3: per sequence lambda_policy = max(lambda_min, 1 − 1/(alpha·l)), lambda_min if l = 0; returns with lambda_critic")), ("cases", .array(cases))])
     }
 }

@@ -31,7 +31,7 @@ enum GoldenLosses {
                     ]))
                 })
         }
-        return .object([("description", .string("Aggregations, conventions §7; weights = d(value)/dx per token")), ("cases", .array(cases))])
+        return .object([("description", .string("Aggregations, rl-math convention §7; weights = d(value)/dx per token")), ("cases", .array(cases))])
     }
 
     static func clippedSurrogate() -> JSONValue {
@@ -57,7 +57,7 @@ enum GoldenLosses {
                 ("d_loss_d_logp", column { ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: $0, advantage: $1, p) }),
             ])
         }
-        return .object([("description", .string("PPO clipped surrogate per token, loss form, conventions §6; ties on a clip boundary count as unclipped")), ("cases", .array(cases))])
+        return .object([("description", .string("PPO clipped surrogate per token, loss form, rl-math convention §6; ties on a clip boundary count as unclipped")), ("cases", .array(cases))])
     }
 
     static func valueLoss() -> JSONValue {
@@ -81,7 +81,7 @@ enum GoldenLosses {
                 ])
             }
         }
-        return .object([("description", .string("Value loss 0.5·agg(max((V − R)², (clip(V, V_old ± c) − R)²)), or 0.5·agg((V − R)²) with clip_range null; conventions §8")), ("cases", .array(cases))])
+        return .object([("description", .string("Value loss 0.5·agg(max((V − R)², (clip(V, V_old ± c) − R)²)), or 0.5·agg((V − R)²) with clip_range null; rl-math convention §8")), ("cases", .array(cases))])
     }
 
     static func explainedVariance() -> JSONValue {
@@ -97,7 +97,7 @@ enum GoldenLosses {
                 ])
             }
         }
-        return .object([("description", .string("Explained variance over all valid tokens, 1 − Var(R − V)/Var(R), 0 when Var(R) = 0; conventions §8")), ("cases", .array(cases))])
+        return .object([("description", .string("Explained variance over all valid tokens, 1 − Var(R − V)/Var(R), 0 when Var(R) = 0; rl-math convention §8")), ("cases", .array(cases))])
     }
 
     static func positiveExampleNLL() -> JSONValue {
@@ -115,6 +115,6 @@ enum GoldenLosses {
                 ("d_loss_d_logp", rows(PositiveExampleNLLReference.gradient(masks: masks, correct: correct))),
             ])
         }
-        return .object([("description", .string("Positive-example NLL, conventions §9: −(1/N_T) Σ over valid tokens of correct responses; 0 when N_T = 0")), ("cases", .array(cases))])
+        return .object([("description", .string("Positive-example NLL, rl-math convention §9: −(1/N_T) Σ over valid tokens of correct responses; 0 when N_T = 0")), ("cases", .array(cases))])
     }
 }

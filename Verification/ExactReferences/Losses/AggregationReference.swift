@@ -1,5 +1,5 @@
 /// The three aggregations of a per-token quantity x over a batch of masked sequences, and the weight
-/// ∂agg/∂x_{i,t} of each token (conventions §7; token-level: DAPO eq. 12 / VAPO §4; sample-level: GRPO,
+/// ∂agg/∂x_{i,t} of each token (rl-math convention §7; token-level: DAPO §3.3 and VAPO; sample-level: GRPO,
 /// DeepSeekMath eq. 3; sequence-sum: Dr.GRPO's constant normaliser). N = valid tokens of the whole batch,
 /// G = sequences of the whole batch, |o_i| = valid tokens of sequence i, m = mask.
 public enum AggregationReference {

@@ -1,6 +1,6 @@
 /// The PPO clipped surrogate of one token, in loss form, with its gradients, derived by hand case by case
-/// on the sign of the advantage (conventions §6; PPO: Schulman et al. 2017, eq. 7; asymmetric
-/// Clip-Higher: DAPO eq. 10 / VAPO §4; dual clip: Ye et al. 2020, eq. 5, as verl implements it):
+/// on the sign of the advantage (rl-math convention §6; PPO: Schulman et al. 2017, eq. 7; asymmetric
+/// Clip-Higher: DAPO §3.1 and VAPO; dual clip: Ye et al. 2020, eq. 5, as verl implements it):
 ///
 ///     loss = max(−A·r, −A·clip(r, 1 − ε_low, 1 + ε_high)),  and with dual clip c > 1, if A < 0:
 ///     loss = min(loss, −A·c).
@@ -51,7 +51,7 @@ public enum ClippedSurrogateReference {
     }
 
     /// ∂loss/∂logp given the ratio: r = exp(logp − old_logp), so ∂r/∂logp = r and the chain rule gives
-    /// r·∂loss/∂r (conventions §6).
+    /// r·∂loss/∂r (rl-math convention §6).
     public static func gradientWithRespectToLogProbability(ratio r: Rational, advantage a: Rational, _ p: Parameters) -> Rational {
         r * gradientWithRespectToRatio(ratio: r, advantage: a, p)
     }

@@ -1,4 +1,4 @@
-/// VAPO's positive-example language-model loss and its gradient (conventions §9; VAPO §5, eq. 10):
+/// VAPO's positive-example language-model loss and its gradient (rl-math convention §9; VAPO, Positive-Example LM Loss):
 ///
 ///     L_NLL = −(1/N_T) Σ_{o∈T} Σ_t m·logp,   N_T = Σ_{o∈T} |o|,
 ///

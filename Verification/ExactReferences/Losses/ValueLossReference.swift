@@ -1,5 +1,5 @@
-/// The value loss and its gradient (conventions §8; PPO2's clipped value loss as in verl's
-/// compute_value_loss; VAPO §2): per token
+/// The value loss and its gradient (rl-math convention §8; PPO2's clipped value loss as in verl's
+/// compute_value_loss): per token
 ///
 ///     ℓ = ½·max((V − R)², (clip(V, V_old − c, V_old + c) − R)²)     with clipping (range c ≥ 0)
 ///     ℓ = ½·(V − R)²                                              without,
@@ -17,7 +17,7 @@ public enum ValueLossReference {
 
     /// ∂ℓ/∂V for one token. Where the unclipped term attains the max (ties → unclipped): V − R. Otherwise
     /// the clipped term is strictly larger, which needs clip(V) ≠ V, i.e. V strictly outside
-    /// [V_old − c, V_old + c], where clip(V) is constant in V: the gradient is 0 (conventions §8's
+    /// [V_old − c, V_old + c], where clip(V) is constant in V: the gradient is 0 (rl-math convention §8's
     /// (clip(V) − R)·[V_old − c ≤ V ≤ V_old + c] is 0 there).
     public static func gradientPerToken(value v: Rational, target r: Rational, oldValue: Rational, clipRange: Rational?) -> Rational {
         guard let c = clipRange else { return v - r }
@@ -52,7 +52,7 @@ public enum ValueLossReference {
         }
     }
 
-    /// Explained variance over all valid tokens of the batch (conventions §8):
+    /// Explained variance over all valid tokens of the batch (rl-math convention §8):
     /// EV = 1 − Var(R − V)/Var(R), both variances with the same normalisation, which cancels:
     /// 1 − Σ(e − ē)²/Σ(R − R̄)² with e = R − V; 0 when Var(R) = 0 (including n ≤ 1).
     public static func explainedVariance(values: [[Rational]], targets: [[Rational]], masks: [[Bool]]) -> Rational {
