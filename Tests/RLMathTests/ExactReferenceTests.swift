@@ -124,4 +124,80 @@ struct ExactReferenceTests {
             #expect(loss.gradient == PositiveExampleNLLReference.gradient(masks: masks, correct: correct))
         }
     }
+
+    @Test("the clip fractions (lower, upper, dual) of a batch equal the counts from their definitions, ties on every boundary included")
+    func clipFractions() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
+            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
+            let (surrogate, parameters) = Self.randomParameters(&random)
+            let loss = PolicyLoss(
+                ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate,
+                normalizer: LossNormalizer(wholeBatchMasks: masks))
+            let expected = PolicyMetricsReference.clipFractions(ratios: ratios, advantages: advantages, masks: masks, parameters)
+            #expect(loss.clipFractionLower == expected.lower)
+            #expect(loss.clipFractionUpper == expected.upper)
+            #expect(loss.dualClipFraction == expected.dual)
+        }
+    }
+
+    @Test("the actor loss L_PPO + μ·L_NLL and its gradient equal the references composed, for μ = 0, 1/10 and random μ")
+    func actorLoss() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let correct = masks.map { _ in random.coin() }
+            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
+            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
+            let logp = exact(random.values(like: masks) { $0.fraction(-64...0, over: 16) })
+            let (surrogate, parameters) = Self.randomParameters(&random)
+            let normalizer = LossNormalizer(wholeBatchMasks: masks, correct: correct)
+            let policy = PolicyLoss(ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, normalizer: normalizer)
+            let nll = PositiveExampleLoss(logProbabilities: logp, masks: masks, correct: correct, normalizer: normalizer)
+            let weights = AggregationReference.weights(masks: masks, mode: .tokenLevel)
+            let policyGradient = masks.indices.map { i in
+                masks[i].indices.map { t in
+                    masks[i][t] ? weights[i][t] * ClippedSurrogateReference.gradientWithRespectToLogProbability(
+                        ratio: ratios[i][t], advantage: advantages[i][t], parameters) : 0
+                }
+            }
+            let policyValue = AggregationReference.aggregate(
+                masks.indices.map { i in masks[i].indices.map { t in
+                    masks[i][t] ? ClippedSurrogateReference.loss(ratio: ratios[i][t], advantage: advantages[i][t], parameters) : 0
+                } }, masks: masks, mode: .tokenLevel)
+            for mu in [Rational(0), Rational(numerator: 1, denominator: 10), Rational(numerator: random.integer(0...20), denominator: 7)] {
+                let actor = ActorLoss(policy: policy, positiveExample: nll, positiveExampleWeight: mu)
+                let expected = PolicyMetricsReference.actorLoss(
+                    policyLoss: policyValue, policyGradient: policyGradient,
+                    nllLoss: PositiveExampleNLLReference.loss(logProbabilities: logp, masks: masks, correct: correct),
+                    nllGradient: PositiveExampleNLLReference.gradient(masks: masks, correct: correct), mu: mu)
+                #expect(actor.value == expected.loss, "μ = \(mu)")
+                #expect(actor.gradient == expected.gradient, "μ = \(mu)")
+            }
+        }
+    }
+
+    @Test("the approximate KL old→new in Double is within 2(N+1)u of the exact mean of old − logp over valid tokens")
+    func approximateKL() async {
+        await propertyCheck(count: 100, input: Self.seed) { seed in
+            var random = LossRandom(seed: seed)
+            let masks = random.raggedMasks()
+            let logp = random.values(like: masks) { $0.fraction(-64...0, over: 16) }
+            let old = random.values(like: masks) { $0.fraction(-64...0, over: 16) }
+            let advantages = random.values(like: masks) { $0.fraction(-6...6, over: 2) }
+            let loss = PolicyLoss(
+                logProbabilities: logp, oldLogProbabilities: old, advantages: advantages, masks: masks,
+                normalizer: LossNormalizer(wholeBatchMasks: masks))
+            let expected = PolicyMetricsReference.approximateKL(
+                logProbabilities: exact(logp), oldLogProbabilities: exact(old), masks: masks)
+            // Each of the N terms is exact (dyadic inputs); a weighted sum of N terms in Double is within
+            // γ_{N+1}·Σ|terms| of the exact value, and Σ|terms|/N ≤ 4 here.
+            let n = masks.joined().filter { $0 }.count
+            let got = try #require(loss.approximateKL)
+            let bound = 2 * Double(n + 1) * Double.ulpOfOne * 4
+            #expect(abs(got - Double(expected)) <= bound, "\(got) vs \(expected)")
+        }
+    }
 }
