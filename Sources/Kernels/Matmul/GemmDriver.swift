@@ -52,8 +52,9 @@ extension MatmulKernels {
         }
     }
 
-    /// C[rows, all columns] of one matrix, k-block after k-block; within a block, each B micro-panel is
-    /// used by every row panel before the next is loaded.
+    /// C[rows, all columns] of one matrix, k-block after k-block. Within a block, each row panel of A stays
+    /// in cache while it meets every B micro-panel, streamed from L2. A is read in place, except a last
+    /// partial panel, which is first copied into a zero-padded panel.
     private static func multiplyRowBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>,
         packedB: UnsafeMutablePointer<Self>, panels: Int
@@ -61,38 +62,36 @@ extension MatmulKernels {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
         let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
         defer { scratch.deallocate() }
-        let edgeRows = scratch, edgeTile = scratch + mr * GemmBlocking.depth
+        let packedPanel = UnsafePointer(scratch), edgeTile = scratch + mr * GemmBlocking.depth
         let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
-        let fullPanels = rows.count / mr
-        let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
 
         for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
-            if !edge.isEmpty { packEdgeRows(a, matrix: matrix, rows: edge, depth: depth, into: edgeRows) }
             let loadC = problem.accumulate || p0 > 0
-            for jp in 0..<panels {
-                let j = jp * nr
-                let columns = min(nr, problem.n - j)
-                let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
-                // Each call passes one stride as a literal, so that after inlining the tile addresses A
-                // with constant offsets instead of a chain of run-time multiples.
-                for q in 0..<fullPanels {
-                    let i = rows.lowerBound + q * mr
-                    let corner = c + i * ldc + j
-                    if a.transposed {
-                        let aPanel = a.base + matrix * a.stride + p0 * a.leading + i
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: 1, stepStride: a.leading, b: bPanel,
-                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+            for i in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
+                let panelRows = i..<min(i + mr, rows.upperBound)
+                let inPlace = panelRows.count == mr
+                if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
+                let aBase = a.base + matrix * a.stride
+                for jp in 0..<panels {
+                    let j = jp * nr
+                    let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
+                    let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
+                    // Each call passes one stride as a literal, so that after inlining the tile addresses A
+                    // with constant offsets instead of a chain of run-time multiples.
+                    if !inPlace {
+                        multiplyTile(depth: depth.count, a: packedPanel, rowStride: 1, stepStride: mr, b: bPanel,
+                                     c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
+                                     edgeTile: edgeTile)
+                    } else if a.transposed {
+                        multiplyTile(depth: depth.count, a: aBase + p0 * a.leading + i, rowStride: 1,
+                                     stepStride: a.leading, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     loadC: loadC, edgeTile: edgeTile)
                     } else {
-                        let aPanel = a.base + matrix * a.stride + i * a.leading + p0
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: a.leading, stepStride: 1, b: bPanel,
-                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+                        multiplyTile(depth: depth.count, a: aBase + i * a.leading + p0, rowStride: a.leading,
+                                     stepStride: 1, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     loadC: loadC, edgeTile: edgeTile)
                     }
-                }
-                if !edge.isEmpty {
-                    multiplyTile(depth: depth.count, a: UnsafePointer(edgeRows), rowStride: 1, stepStride: mr, b: bPanel,
-                                 c: c + edge.lowerBound * ldc + j, ldc: ldc, rows: edge.count, columns: columns,
-                                 loadC: loadC, edgeTile: edgeTile)
                 }
             }
         }
