@@ -1,9 +1,11 @@
 /// Cache blocking of the gemm: fixed sizes, so the work split depends only on the problem's shape.
 enum GemmBlocking {
-    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. A block of B
-    /// micro-panels (`depth × GemmTile.columns`, 32 KiB for Float) is reused by every row panel of a chunk.
+    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. One row panel
+    /// of A for a block (`GemmTile.rows × depth`, 8 KiB for Float) stays in L1 while it meets every B
+    /// micro-panel of the block.
     static let depth = 256
-    /// Rows of C per parallel chunk; the chunk's A rows for one k-block (`rows × depth`) stay in L2.
+    /// Rows of C per parallel chunk (16 row panels): enough chunks for 2 threads to balance on the model's
+    /// shapes (m = 4096 gives 32), and each packed B block is reused by 16 row panels per chunk.
     static let rows = 128
     /// B micro-panels packed per parallel chunk of the packing pass.
     static let panelsPerPackingChunk = 2
