@@ -130,6 +130,16 @@ struct MatmulTests {
         }
     }
 
+    @Test("Float gemm equals the sequential FMA chain on short, wide products split by columns")
+    func shortWideShapes() async {
+        let sizes = zip(Gen.int(in: 1...140), Gen.int(in: 100...420), Gen.int(in: 1...300)).map { [$0, $1, $2] }
+        await propertyCheck(count: 12, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+            let g = GemmCase(sizes: sizes, options: options, seed: seed)
+            let x = GemmOperands<Float>(g)
+            #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
+        }
+    }
+
     @Test("batched gemm equals the FMA chain for every matrix of the batch")
     func batched() async {
         await propertyCheck(count: 60, input: smallSizes, options, Gen.int(in: 0...4), Gen.int(in: 0...1000)) {

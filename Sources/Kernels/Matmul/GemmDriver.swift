@@ -9,6 +9,11 @@ enum GemmBlocking {
     static let rows = 128
     /// B micro-panels packed per parallel chunk of the packing pass.
     static let panelsPerPackingChunk = 2
+    /// Below this many row chunks (over all matrices), the columns are split too: a short product (one
+    /// decoding step of a batch of sequences) still spreads over the threads.
+    static let minimumRowChunks = 4
+    /// B micro-panels (128 columns) per chunk when the columns are split.
+    static let panelsPerColumnChunk = 4
 }
 
 /// A validated (batched) gemm call.
@@ -23,7 +28,8 @@ struct GemmProblem<Scalar> {
 
 extension MatmulKernels {
     /// Packs all of `op(B)` (every matrix, every k-block) in parallel, then computes blocks of
-    /// `GemmBlocking.rows` rows of C in parallel. Both chunk counts depend only on the shape.
+    /// `GemmBlocking.rows` rows of C (and, for short products, of 128 columns) in parallel. Both chunk
+    /// counts depend only on the shape; every chunk computes whole chains for the outputs it owns.
     static func run(_ problem: GemmProblem<Self>) {
         let (count, m, n, k) = (problem.count, problem.m, problem.n, problem.k)
         let nr = GemmTile.columns
@@ -46,19 +52,24 @@ extension MatmulKernels {
         }
 
         let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
-        Parallel.forEachChunk(count: count * rowBlocks) { chunk in
-            let (matrix, block) = chunk.quotientAndRemainder(dividingBy: rowBlocks)
+        let panelsPerChunk = count * rowBlocks >= GemmBlocking.minimumRowChunks ? panels : GemmBlocking.panelsPerColumnChunk
+        let columnBlocks = (panels + panelsPerChunk - 1) / panelsPerChunk
+        Parallel.forEachChunk(count: count * rowBlocks * columnBlocks) { chunk in
+            let (matrixRow, columnBlock) = chunk.quotientAndRemainder(dividingBy: columnBlocks)
+            let (matrix, block) = matrixRow.quotientAndRemainder(dividingBy: rowBlocks)
             let rows = block * GemmBlocking.rows..<min((block + 1) * GemmBlocking.rows, m)
-            multiplyRowBlock(problem, matrix: matrix, rows: rows,
-                             packedB: packedB + matrix * packedBPerMatrix, panels: panels)
+            let columnPanels = columnBlock * panelsPerChunk..<min((columnBlock + 1) * panelsPerChunk, panels)
+            multiplyBlock(problem, matrix: matrix, rows: rows, columnPanels: columnPanels,
+                          packedB: packedB + matrix * packedBPerMatrix, panels: panels)
         }
     }
 
-    /// C[rows, all columns] of one matrix, k-block after k-block. Within a block, each row panel of A stays
+    /// C[rows, columns of `columnPanels`] of one matrix (B has `panels` micro-panels per k-block in all),
+    /// k-block after k-block. Within a block, each row panel of A stays
     /// in cache while it meets every B micro-panel, streamed from L2. A is read in place, except a last
     /// partial panel, which is first copied into a zero-padded panel.
-    private static func multiplyRowBlock(
-        _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>,
+    private static func multiplyBlock(
+        _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
         packedB: UnsafeMutablePointer<Self>, panels: Int
     ) {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
@@ -75,7 +86,7 @@ extension MatmulKernels {
                 let inPlace = panelRows.count == mr
                 if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
                 let aBase = a.base + matrix * a.stride
-                for jp in 0..<panels {
+                for jp in columnPanels {
                     let j = jp * nr
                     let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
                     let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
