@@ -12,8 +12,8 @@ enum GemmBlocking {
     /// Below this many row chunks (over all matrices), the columns are split too: a short product (one
     /// decoding step of a batch of sequences) still spreads over the threads.
     static let minimumRowChunks = 4
-    /// B micro-panels (128 columns) per chunk when the columns are split.
-    static let panelsPerColumnChunk = 4
+    /// B micro-panels (64 columns) per chunk when the columns are split.
+    static let panelsPerColumnChunk = 2
 }
 
 /// A validated (batched) gemm call.
@@ -28,7 +28,7 @@ struct GemmProblem<Scalar> {
 
 extension MatmulKernels {
     /// Packs all of `op(B)` (every matrix, every k-block) in parallel, then computes blocks of
-    /// `GemmBlocking.rows` rows of C (and, for short products, of 128 columns) in parallel. Both chunk
+    /// `GemmBlocking.rows` rows of C (and, for short products, of 64 columns) in parallel. Both chunk
     /// counts depend only on the shape; every chunk computes whole chains for the outputs it owns.
     static func run(_ problem: GemmProblem<Self>) {
         let (count, m, n, k) = (problem.count, problem.m, problem.n, problem.k)
