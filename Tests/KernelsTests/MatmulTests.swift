@@ -209,6 +209,27 @@ struct MatmulTests {
         }
     }
 
+    @Test("gemms run inside parallel chunks (nested, so inline) give the same bits as alone")
+    func nestedInParallelChunks() {
+        let cases = (0..<4).map { GemmCase(m: 150 + $0, n: 70, k: 260, transposeA: $0 & 1 != 0, transposeB: $0 & 2 != 0) }
+        let operands = cases.map { GemmOperands<Float>($0) }
+        let alone = zip(cases, operands).map { ourGemm($0, $1) }
+        var nested = [[Float]](repeating: [], count: cases.count)
+        nested.withUnsafeMutableBufferPointer { nested in
+            Parallel.forEachChunk(count: cases.count) { i in
+                var c = operands[i].c
+                let g = cases[i]
+                c.withUnsafeMutableBufferPointer { c in
+                    Float.gemm(transposeA: g.transposeA, transposeB: g.transposeB, m: g.m, n: g.n, k: g.k,
+                               a: operands[i].a, lda: g.lda, b: operands[i].b, ldb: g.ldb,
+                               c: c.baseAddress, ldc: g.ldc, accumulate: g.accumulate)
+                }
+                nested[i] = c
+            }
+        }
+        for i in cases.indices { #expect(firstDifference(nested[i], alone[i]) == nil, "\(cases[i])") }
+    }
+
     @Test("the bit-exact comparison is sensitive: the reference with p reversed differs from gemm")
     func referenceIsSensitive() {
         let g = GemmCase(m: 9, n: 33, k: 64)
