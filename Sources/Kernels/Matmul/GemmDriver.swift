@@ -65,9 +65,9 @@ extension MatmulKernels {
     }
 
     /// C[rows, columns of `columnPanels`] of one matrix (B has `panels` micro-panels per k-block in all),
-    /// k-block after k-block. Within a block, each row panel of A stays
-    /// in cache while it meets every B micro-panel, streamed from L2. A is read in place, except a last
-    /// partial panel, which is first copied into a zero-padded panel.
+    /// k-block after k-block. Within a block, each row panel of A stays in cache while it meets every B
+    /// micro-panel, streamed from L2. A is read in place, except a last partial panel, which is first
+    /// copied into a zero-padded panel.
     private static func multiplyBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
         packedB: UnsafeMutablePointer<Self>, panels: Int
@@ -76,7 +76,8 @@ extension MatmulKernels {
         let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
         defer { scratch.deallocate() }
         let packedPanel = UnsafePointer(scratch), edgeTile = scratch + mr * GemmBlocking.depth
-        let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
+        let a = problem.a, aBase = problem.a.base + matrix * problem.a.stride
+        let c = problem.c + matrix * problem.strideC, ldc = problem.ldc
 
         for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
@@ -85,7 +86,6 @@ extension MatmulKernels {
                 let panelRows = i..<min(i + mr, rows.upperBound)
                 let inPlace = panelRows.count == mr
                 if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
-                let aBase = a.base + matrix * a.stride
                 for jp in columnPanels {
                     let j = jp * nr
                     let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
