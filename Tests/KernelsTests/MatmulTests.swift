@@ -129,6 +129,16 @@ struct MatmulTests {
         }
     }
 
+    @Test("Float gemm equals the sequential FMA chain on short, wide products split by columns")
+    func shortWideShapes() async {
+        let sizes = zip(Gen.int(in: 1...140), Gen.int(in: 100...420), Gen.int(in: 1...300)).map { [$0, $1, $2] }
+        await propertyCheck(count: 12, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+            let g = GemmCase(sizes: sizes, options: options, seed: seed)
+            let x = GemmOperands<Float>(g)
+            #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
+        }
+    }
+
     @Test("batched gemm equals the FMA chain for every matrix of the batch")
     func batched() async {
         await propertyCheck(count: 60, input: smallSizes, options, Gen.int(in: 0...4), Gen.int(in: 0...1000)) {
@@ -196,6 +206,27 @@ struct MatmulTests {
             let alone = ourGemm(single, y)
             #expect(firstDifference(alone, Array(all[row * batch.ldc..<(row + 1) * batch.ldc])) == nil, "m=\(m) row=\(row)")
         }
+    }
+
+    @Test("gemms run inside parallel chunks (nested, so inline) give the same bits as alone")
+    func nestedInParallelChunks() {
+        let cases = (0..<4).map { GemmCase(m: 150 + $0, n: 70, k: 260, transposeA: $0 & 1 != 0, transposeB: $0 & 2 != 0) }
+        let operands = cases.map { GemmOperands<Float>($0) }
+        let alone = zip(cases, operands).map { ourGemm($0, $1) }
+        var nested = [[Float]](repeating: [], count: cases.count)
+        nested.withUnsafeMutableBufferPointer { nested in
+            Parallel.forEachChunk(count: cases.count) { i in
+                var c = operands[i].c
+                let g = cases[i]
+                c.withUnsafeMutableBufferPointer { c in
+                    Float.gemm(transposeA: g.transposeA, transposeB: g.transposeB, m: g.m, n: g.n, k: g.k,
+                               a: operands[i].a, lda: g.lda, b: operands[i].b, ldb: g.ldb,
+                               c: c.baseAddress, ldc: g.ldc, accumulate: g.accumulate)
+                }
+                nested[i] = c
+            }
+        }
+        for i in cases.indices { #expect(firstDifference(nested[i], alone[i]) == nil, "\(cases[i])") }
     }
 
     @Test("the bit-exact comparison is sensitive: the reference with p reversed differs from gemm")

@@ -2,6 +2,10 @@ import Kernels
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Counts how often each chunk ran; chunks write only their own slot, as the contract asks.
 func chunkRuns(count: Int, threads: Int) -> [Int] {
     var runs = [Int](repeating: 0, count: count)
@@ -23,6 +27,22 @@ struct ParallelTests {
                         "threads=\(threads) count=\(count)")
             }
         }
+    }
+
+    @Test("with threadCount 1 every chunk runs inline on the caller's thread, in increasing order")
+    func singleThreadInline() {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = 1
+        defer { Parallel.threadCount = saved }
+        let caller = pthread_self()
+        var order: [Int] = []
+        var onCaller = true
+        Parallel.forEachChunk(count: 9) { chunk in
+            order.append(chunk)
+            onCaller = onCaller && pthread_equal(pthread_self(), caller) != 0
+        }
+        #expect(order == Array(0..<9))
+        #expect(onCaller)
     }
 
     @Test("nested forEachChunk calls run inline and complete every inner chunk")

@@ -6,7 +6,7 @@
 // spread over the whole run and the best of them catches the moments when the shared machine was idle.
 // Prints a Markdown table of the best times.
 //
-//     swift run -c release sgemm-compare [--rounds N] [--threads 1,2] [--thread-cpu-time]
+//     swift run -c release sgemm-compare [--rounds N] [--threads 1,2] [--shape TEXT] [--thread-cpu-time]
 
 import CBLAS
 import Glibc
@@ -22,19 +22,23 @@ let shapes = [
     Shape(name: "4096×128·128×384", m: 4096, n: 384, k: 128),
     Shape(name: "4096×128·128×512", m: 4096, n: 512, k: 128),
     Shape(name: "4096×512·512×128", m: 4096, n: 128, k: 512),
+    // Not part of the bars: one decoding step of 64 sequences (a short product, split by columns).
+    Shape(name: "64×128·128×384", m: 64, n: 384, k: 128),
 ]
 
 var rounds = 15
 var threadCounts = [1, 2]
+var shapeFilter: String?
 nonisolated(unsafe) var clock = CLOCK_MONOTONIC
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
     case "--threads": threadCounts = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--shape": shapeFilter = arguments.next()  // only shapes whose name contains this text
     // The calling thread's CPU time instead of wall time: for single-thread tuning on a busy machine.
     case "--thread-cpu-time": clock = CLOCK_THREAD_CPUTIME_ID
-    default: print("usage: sgemm-compare [--rounds N] [--threads 1,2] [--thread-cpu-time]"); exit(2)
+    default: print("usage: sgemm-compare [--rounds N] [--threads 1,2] [--shape TEXT] [--thread-cpu-time]"); exit(2)
     }
 }
 
@@ -108,7 +112,7 @@ final class Configuration {
 }
 
 var configurations: [Configuration] = []
-for shape in shapes {
+for shape in shapes where shapeFilter.map({ shape.name.contains($0) }) ?? true {
     let a = randomMatrix(shape.m * shape.k, seed: 1), b = randomMatrix(shape.k * shape.n, seed: 2)
     for form in Form.allCases {
         for threads in threadCounts { configurations.append(Configuration(shape, form, threads: threads, a: a, b: b)) }

@@ -1,12 +1,19 @@
 /// Cache blocking of the gemm: fixed sizes, so the work split depends only on the problem's shape.
 enum GemmBlocking {
-    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. A block of B
-    /// micro-panels (`depth × GemmTile.columns`, 32 KiB for Float) is reused by every row panel of a chunk.
+    /// Steps of `k` per block: the running sums go through C between blocks, which is exact. One row panel
+    /// of A for a block (`GemmTile.rows × depth`, 8 KiB for Float) stays in L1 while it meets every B
+    /// micro-panel of the block.
     static let depth = 256
-    /// Rows of C per parallel chunk; the chunk's A rows for one k-block (`rows × depth`) stay in L2.
+    /// Rows of C per parallel chunk (16 row panels): enough chunks for 2 threads to balance on the model's
+    /// shapes (m = 4096 gives 32), and each packed B block is reused by 16 row panels per chunk.
     static let rows = 128
     /// B micro-panels packed per parallel chunk of the packing pass.
     static let panelsPerPackingChunk = 2
+    /// Below this many row chunks (over all matrices), the columns are split too: a short product (one
+    /// decoding step of a batch of sequences) still spreads over the threads.
+    static let minimumRowChunks = 4
+    /// B micro-panels (64 columns) per chunk when the columns are split.
+    static let panelsPerColumnChunk = 2
 }
 
 /// A validated (batched) gemm call.
@@ -21,7 +28,8 @@ struct GemmProblem<Scalar> {
 
 extension MatmulKernels {
     /// Packs all of `op(B)` (every matrix, every k-block) in parallel, then computes blocks of
-    /// `GemmBlocking.rows` rows of C in parallel. Both chunk counts depend only on the shape.
+    /// `GemmBlocking.rows` rows of C (and, for short products, of 64 columns) in parallel. Both chunk
+    /// counts depend only on the shape; every chunk computes whole chains for the outputs it owns.
     static func run(_ problem: GemmProblem<Self>) {
         let (count, m, n, k) = (problem.count, problem.m, problem.n, problem.k)
         let nr = GemmTile.columns
@@ -44,55 +52,59 @@ extension MatmulKernels {
         }
 
         let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
-        Parallel.forEachChunk(count: count * rowBlocks) { chunk in
-            let (matrix, block) = chunk.quotientAndRemainder(dividingBy: rowBlocks)
+        let panelsPerChunk = count * rowBlocks >= GemmBlocking.minimumRowChunks ? panels : GemmBlocking.panelsPerColumnChunk
+        let columnBlocks = (panels + panelsPerChunk - 1) / panelsPerChunk
+        Parallel.forEachChunk(count: count * rowBlocks * columnBlocks) { chunk in
+            let (matrixRow, columnBlock) = chunk.quotientAndRemainder(dividingBy: columnBlocks)
+            let (matrix, block) = matrixRow.quotientAndRemainder(dividingBy: rowBlocks)
             let rows = block * GemmBlocking.rows..<min((block + 1) * GemmBlocking.rows, m)
-            multiplyRowBlock(problem, matrix: matrix, rows: rows,
-                             packedB: packedB + matrix * packedBPerMatrix, panels: panels)
+            let columnPanels = columnBlock * panelsPerChunk..<min((columnBlock + 1) * panelsPerChunk, panels)
+            multiplyBlock(problem, matrix: matrix, rows: rows, columnPanels: columnPanels,
+                          packedB: packedB + matrix * packedBPerMatrix, panels: panels)
         }
     }
 
-    /// C[rows, all columns] of one matrix, k-block after k-block; within a block, each B micro-panel is
-    /// used by every row panel before the next is loaded.
-    private static func multiplyRowBlock(
-        _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>,
+    /// C[rows, columns of `columnPanels`] of one matrix (B has `panels` micro-panels per k-block in all),
+    /// k-block after k-block. Within a block, each row panel of A stays in cache while it meets every B
+    /// micro-panel, streamed from L2. A is read in place, except a last partial panel, which is first
+    /// copied into a zero-padded panel.
+    private static func multiplyBlock(
+        _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
         packedB: UnsafeMutablePointer<Self>, panels: Int
     ) {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
         let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
         defer { scratch.deallocate() }
-        let edgeRows = scratch, edgeTile = scratch + mr * GemmBlocking.depth
-        let a = problem.a, c = problem.c + matrix * problem.strideC, ldc = problem.ldc
-        let fullPanels = rows.count / mr
-        let edge = rows.lowerBound + fullPanels * mr..<rows.upperBound
+        let packedPanel = UnsafePointer(scratch), edgeTile = scratch + mr * GemmBlocking.depth
+        let a = problem.a, aBase = problem.a.base + matrix * problem.a.stride
+        let c = problem.c + matrix * problem.strideC, ldc = problem.ldc
 
         for p0 in stride(from: 0, to: problem.k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, problem.k)
-            if !edge.isEmpty { packEdgeRows(a, matrix: matrix, rows: edge, depth: depth, into: edgeRows) }
             let loadC = problem.accumulate || p0 > 0
-            for jp in 0..<panels {
-                let j = jp * nr
-                let columns = min(nr, problem.n - j)
-                let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
-                // Each call passes one stride as a literal, so that after inlining the tile addresses A
-                // with constant offsets instead of a chain of run-time multiples.
-                for q in 0..<fullPanels {
-                    let i = rows.lowerBound + q * mr
-                    let corner = c + i * ldc + j
-                    if a.transposed {
-                        let aPanel = a.base + matrix * a.stride + p0 * a.leading + i
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: 1, stepStride: a.leading, b: bPanel,
-                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+            for i in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
+                let panelRows = i..<min(i + mr, rows.upperBound)
+                let inPlace = panelRows.count == mr
+                if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
+                for jp in columnPanels {
+                    let j = jp * nr
+                    let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
+                    let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
+                    // Each call passes one stride as a literal, so that after inlining the tile addresses A
+                    // with constant offsets instead of a chain of run-time multiples.
+                    if !inPlace {
+                        multiplyTile(depth: depth.count, a: packedPanel, rowStride: 1, stepStride: mr, b: bPanel,
+                                     c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
+                                     edgeTile: edgeTile)
+                    } else if a.transposed {
+                        multiplyTile(depth: depth.count, a: aBase + p0 * a.leading + i, rowStride: 1,
+                                     stepStride: a.leading, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     loadC: loadC, edgeTile: edgeTile)
                     } else {
-                        let aPanel = a.base + matrix * a.stride + i * a.leading + p0
-                        multiplyTile(depth: depth.count, a: aPanel, rowStride: a.leading, stepStride: 1, b: bPanel,
-                                     c: corner, ldc: ldc, rows: mr, columns: columns, loadC: loadC, edgeTile: edgeTile)
+                        multiplyTile(depth: depth.count, a: aBase + i * a.leading + p0, rowStride: a.leading,
+                                     stepStride: 1, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     loadC: loadC, edgeTile: edgeTile)
                     }
-                }
-                if !edge.isEmpty {
-                    multiplyTile(depth: depth.count, a: UnsafePointer(edgeRows), rowStride: 1, stepStride: mr, b: bPanel,
-                                 c: c + edge.lowerBound * ldc + j, ldc: ldc, rows: edge.count, columns: columns,
-                                 loadC: loadC, edgeTile: edgeTile)
                 }
             }
         }

@@ -11,17 +11,19 @@ extension MatmulKernels {
     /// Copies the last, partial row panel `op(A)[rows, depth]` (fewer than `GemmTile.rows` rows) into
     /// `depth.count` steps of `GemmTile.rows` values, zero past the last row, so that the full-size register
     /// tile reads no memory outside A. The zero rows feed lanes whose results are never stored.
-    static func packEdgeRows(
+    static func packRowPanel(
         _ a: GemmOperand<Self>, matrix: Int, rows: Range<Int>, depth: Range<Int>,
         into packed: UnsafeMutablePointer<Self>
     ) {
         let mr = GemmTile.rows
         let source = a.base + matrix * a.stride
         for (step, p) in depth.enumerated() {
-            for r in 0..<mr {
+            let to = packed + step * mr
+            for r in 0..<rows.count {
                 let i = rows.lowerBound + r
-                packed[step * mr + r] = r < rows.count ? source[a.transposed ? p * a.leading + i : i * a.leading + p] : 0
+                to[r] = source[a.transposed ? p * a.leading + i : i * a.leading + p]
             }
+            for r in rows.count..<mr { to[r] = 0 }
         }
     }
 
