@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "RLMath", targets: ["RLMath"]),
+        .library(name: "Tasks", targets: ["Tasks"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
     ],
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "Kernels", swiftSettings: hostCPU),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "RLMath", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
@@ -43,6 +45,10 @@ let package = Package(
         .testTarget(
             name: "RLMathTests",
             dependencies: ["RLMath", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "TasksTests",
+            dependencies: ["Tasks", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )
