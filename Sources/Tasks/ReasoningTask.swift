@@ -138,11 +138,14 @@ extension ReasoningTask {
 /// Reading a generated response.
 public enum Response {
     /// The final answer of `response`: the text of the tokens after its first answer marker, up to its first
-    /// EOS or PAD or its end. The response itself ends at its first EOS or PAD, so a marker after that does
-    /// not count. Nil when there is no marker, or when a token id is outside the vocabulary.
+    /// EOS or PAD or its end. The response itself ends at its first EOS or PAD, so what follows is ignored.
+    /// Nil (a wrong answer) when there is no marker, or when a token id before the end is outside the
+    /// vocabulary.
     public static func finalAnswer(of response: [Int]) -> String? {
         let end = response.firstIndex { $0 == Tokenizer.eos || $0 == Tokenizer.pad } ?? response.endIndex
-        guard let marker = response[..<end].firstIndex(of: Tokenizer.answerMarker) else { return nil }
+        guard let marker = response[..<end].firstIndex(of: Tokenizer.answerMarker),
+            response[..<end].allSatisfy({ (0..<Tokenizer.vocabularySize).contains($0) })
+        else { return nil }
         return try? Tokenizer.decode(response[(marker + 1)..<end])
     }
 }
