@@ -32,10 +32,10 @@ public struct ColumnAddition: ReasoningTask {
     }
 
     private func problem(_ a: Int, _ b: Int, difficulty: Int) -> Problem {
-        let columns = Self.columnTrace(Digits.leastSignificantFirst(a), Digits.leastSignificantFirst(b))
-        return Problem(
+        Problem(
             task: name, difficulty: difficulty, operands: [a, b], prompt: "\(a)+\(b)=",
-            trace: columns.trace, answer: String(a + b))
+            trace: Self.columnTrace(Digits.leastSignificantFirst(a), Digits.leastSignificantFirst(b)),
+            answer: String(a + b))
     }
 
     public func isCorrect(answer: String, for problem: Problem) -> Bool {
@@ -47,12 +47,10 @@ public struct ColumnAddition: ReasoningTask {
         "\(problem.operands.min()!)+\(problem.operands.max()!)"
     }
 
-    /// The carry trace of `x + y` (digits least significant first; the shorter is padded with zeros) and
-    /// the digits of the sum, least significant first, with the final carry as a last digit when it is 1.
+    /// The carry trace of `x + y`, digits least significant first (the shorter is padded with zeros).
     /// Shared with `Multiplication`, which adds its partial products this way.
-    static func columnTrace(_ x: [Int], _ y: [Int]) -> (trace: String, sum: [Int]) {
+    static func columnTrace(_ x: [Int], _ y: [Int]) -> String {
         var steps: [String] = []
-        var sum: [Int] = []
         var carry = 0
         for column in 0..<max(x.count, y.count) {
             let (dx, dy) = (column < x.count ? x[column] : 0, column < y.count ? y[column] : 0)
@@ -60,9 +58,7 @@ public struct ColumnAddition: ReasoningTask {
             let addends = column == 0 ? "\(dx)+\(dy)" : "\(dx)+\(dy)+\(carry)"
             carry = total / 10
             steps.append("\(addends)=\(total)c\(carry)")
-            sum.append(total % 10)
         }
-        if carry > 0 { sum.append(carry) }
-        return (steps.joined(separator: "|"), sum)
+        return steps.joined(separator: "|")
     }
 }

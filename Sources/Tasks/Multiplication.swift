@@ -80,7 +80,7 @@ public struct Multiplication: ReasoningTask {
             rows.append(steps.joined(separator: ",") + ">" + Digits.text(leastSignificantFirst: digits))
         }
         if partials.count == 2 {
-            rows.append(ColumnAddition.columnTrace(partials[0], partials[1]).trace)
+            rows.append(ColumnAddition.columnTrace(partials[0], partials[1]))
         }
         return rows.joined(separator: "|")
     }

@@ -19,31 +19,3 @@ extension RandomStream {
         return nextInt(in: low...(10 * low - 1))
     }
 }
-
-/// Decimal digits of non-negative integers, as tasks write them.
-enum Digits {
-    /// 10^k.
-    static func power10(_ k: Int) -> Int { (0..<k).reduce(1) { value, _ in value * 10 } }
-
-    /// The digits of `value`, least significant first, padded with zeros to at least `width` digits.
-    static func leastSignificantFirst(_ value: Int, width: Int = 1) -> [Int] {
-        var digits: [Int] = []
-        var rest = value
-        repeat {
-            digits.append(rest % 10)
-            rest /= 10
-        } while rest > 0
-        while digits.count < width { digits.append(0) }
-        return digits
-    }
-
-    /// The number whose digits, least significant first, are `digits`.
-    static func value(leastSignificantFirst digits: [Int]) -> Int {
-        digits.reversed().reduce(0) { $0 * 10 + $1 }
-    }
-
-    /// Digits written most significant first (leading zeros kept).
-    static func text(leastSignificantFirst digits: [Int]) -> String {
-        String(digits.reversed().map { Character(String($0)) })
-    }
-}

@@ -3,8 +3,8 @@ import Kernels
 /// A family of toy reasoning problems: a seeded generator with a difficulty knob, a teacher chain of thought
 /// for supervised fine-tuning (`Problem.trace`), and a verifier that reads the final answer alone.
 ///
-/// A task implements only `draw` (one candidate problem), `isCorrect(answer:for:)` and `splitKey(for:)`;
-/// seeding, the train/evaluation split and response parsing are shared (see the extension).
+/// A task implements `draw` (one candidate problem), `problem(prompt:)`, `isCorrect(answer:for:)` and
+/// `splitKey(for:)`; seeding, the train/evaluation split and response parsing are shared (the extension).
 public protocol ReasoningTask: Sendable {
     /// The registry name, as the command line spells it.
     var name: String { get }
@@ -32,14 +32,21 @@ public protocol ReasoningTask: Sendable {
 
 /// The two disjoint parts of a task's problems.
 public enum Split: String, Sendable, CaseIterable {
-    case training, evaluation
+    /// Problems for supervised fine-tuning and RL.
+    case training
+    /// Held-out problems (one in 8, by a hash of the split key) for measuring accuracy.
+    case evaluation
 }
 
 /// A request a task cannot serve: the message names the field and the allowed values.
 public enum TaskError: Error, Equatable, CustomStringConvertible {
+    /// A difficulty outside the task's range.
     case difficultyOutOfRange(task: String, difficulty: Int, allowed: ClosedRange<Int>)
+    /// A count or an index below zero.
     case negative(field: String, value: Int)
+    /// A name the registry does not know, with the names it does.
     case unknownTask(name: String, known: [String])
+    /// A prompt the task's generator could not produce, with what it expects.
     case invalidPrompt(task: String, prompt: String, expected: String)
 
     public var description: String {
@@ -87,8 +94,9 @@ extension ReasoningTask {
         preconditionFailure("task \(name) found no \(split) problem at difficulty \(difficulty)")
     }
 
-    /// `count` problems of `split`: item i is `problem(split, index: startIndex + i, difficulty: d_i, seed:)`
-    /// with d_i cycling through `difficulties` (the task's whole range by default) from its lower bound.
+    /// `count` problems of `split`: item i is `problem(split, index: j, difficulty: lower + j mod size, seed:)`
+    /// with j = startIndex + i, and lower and size those of `difficulties` (the task's whole range by
+    /// default), so consecutive items cycle through the difficulties and a run can resume at any index.
     /// Problems are drawn independently, so small difficulties (few distinct problems) repeat.
     public func problems(
         _ split: Split, count: Int, seed: UInt64, difficulties: ClosedRange<Int>? = nil, startIndex: Int = 0
