@@ -32,6 +32,35 @@ struct ExactReferenceTests {
         random.coin() ? Rational(numerator: random.integer(0...80), denominator: 20) : Rational(numerator: random.integer(0...400), denominator: 100)
     }
 
+    /// A random batch for the policy-loss tests: ragged masks, ratios on and around the clip boundaries,
+    /// half-integer advantages, and random clip parameters, with the per-token reference evaluation.
+    struct PolicyBatch {
+        let masks: [[Bool]]
+        let ratios: [[Rational]]
+        let advantages: [[Rational]]
+        let surrogate: ClippedSurrogate<Rational>
+        let parameters: ClippedSurrogateReference.Parameters
+
+        init(_ random: inout LossRandom) {
+            masks = random.raggedMasks()
+            let drawn = masks.map { $0.map { _ in ExactReferenceTests.randomRatio(&random) } }
+            ratios = drawn
+            advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
+            (surrogate, parameters) = ExactReferenceTests.randomParameters(&random)
+        }
+
+        /// f(r, A, parameters) at valid tokens, 0 at masked ones.
+        func perToken(_ f: (Rational, Rational, ClippedSurrogateReference.Parameters) -> Rational) -> [[Rational]] {
+            masks.indices.map { i in masks[i].indices.map { t in masks[i][t] ? f(ratios[i][t], advantages[i][t], parameters) : 0 } }
+        }
+
+        func loss(_ aggregation: LossAggregation, normalizer: LossNormalizer) -> PolicyLoss<Rational> {
+            PolicyLoss(
+                ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, aggregation: aggregation,
+                normalizer: normalizer)
+        }
+    }
+
     @Test("each token's surrogate loss and its gradients with respect to r and logp equal the reference, ties on every boundary included")
     func surrogateTerms() async {
         await propertyCheck(count: 200, input: Self.seed) { seed in
@@ -66,24 +95,16 @@ struct ExactReferenceTests {
     func policyLoss() async {
         await propertyCheck(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
-            let masks = random.raggedMasks()
-            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
-            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
-            let (surrogate, parameters) = Self.randomParameters(&random)
+            let batch = PolicyBatch(&random)
             let aggregation = random.pick(LossAggregation.allCases)
-            let loss = PolicyLoss(
-                ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, aggregation: aggregation,
-                normalizer: LossNormalizer(wholeBatchMasks: masks))
-            func perToken(_ f: (Rational, Rational, ClippedSurrogateReference.Parameters) -> Rational) -> [[Rational]] {
-                masks.indices.map { i in masks[i].indices.map { t in masks[i][t] ? f(ratios[i][t], advantages[i][t], parameters) : 0 } }
-            }
-            let weights = AggregationReference.weights(masks: masks, mode: Self.mode(aggregation))
+            let loss = batch.loss(aggregation, normalizer: LossNormalizer(wholeBatchMasks: batch.masks))
+            let weights = AggregationReference.weights(masks: batch.masks, mode: Self.mode(aggregation))
             func weighted(_ g: [[Rational]]) -> [[Rational]] { zip(weights, g).map { zip($0, $1).map(*) } }
-            let tokenLosses = perToken { ClippedSurrogateReference.loss(ratio: $0, advantage: $1, $2) }
+            let tokenLosses = batch.perToken { ClippedSurrogateReference.loss(ratio: $0, advantage: $1, $2) }
             #expect(loss.tokenLosses == tokenLosses)
-            #expect(loss.value == AggregationReference.aggregate(tokenLosses, masks: masks, mode: Self.mode(aggregation)))
-            #expect(loss.ratioGradient == weighted(perToken { ClippedSurrogateReference.gradientWithRespectToRatio(ratio: $0, advantage: $1, $2) }))
-            #expect(loss.gradient == weighted(perToken { ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: $0, advantage: $1, $2) }))
+            #expect(loss.value == AggregationReference.aggregate(tokenLosses, masks: batch.masks, mode: Self.mode(aggregation)))
+            #expect(loss.ratioGradient == weighted(batch.perToken { ClippedSurrogateReference.gradientWithRespectToRatio(ratio: $0, advantage: $1, $2) }))
+            #expect(loss.gradient == weighted(batch.perToken { ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: $0, advantage: $1, $2) }))
         }
     }
 
@@ -129,14 +150,10 @@ struct ExactReferenceTests {
     func clipFractions() async {
         await propertyCheck(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
-            let masks = random.raggedMasks()
-            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
-            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
-            let (surrogate, parameters) = Self.randomParameters(&random)
-            let loss = PolicyLoss(
-                ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate,
-                normalizer: LossNormalizer(wholeBatchMasks: masks))
-            let expected = PolicyMetricsReference.clipFractions(ratios: ratios, advantages: advantages, masks: masks, parameters)
+            let batch = PolicyBatch(&random)
+            let loss = batch.loss(.tokenLevel, normalizer: LossNormalizer(wholeBatchMasks: batch.masks))
+            let expected = PolicyMetricsReference.clipFractions(
+                ratios: batch.ratios, advantages: batch.advantages, masks: batch.masks, batch.parameters)
             #expect(loss.clipFractionLower == expected.lower)
             #expect(loss.clipFractionUpper == expected.upper)
             #expect(loss.dualClipFraction == expected.dual)
@@ -147,26 +164,18 @@ struct ExactReferenceTests {
     func actorLoss() async {
         await propertyCheck(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
-            let masks = random.raggedMasks()
+            let batch = PolicyBatch(&random)
+            let masks = batch.masks
             let correct = masks.map { _ in random.coin() }
-            let ratios = masks.map { $0.map { _ in Self.randomRatio(&random) } }
-            let advantages = exact(random.values(like: masks) { $0.fraction(-6...6, over: 2) })
             let logp = exact(random.values(like: masks) { $0.fraction(-64...0, over: 16) })
-            let (surrogate, parameters) = Self.randomParameters(&random)
             let normalizer = LossNormalizer(wholeBatchMasks: masks, correct: correct)
-            let policy = PolicyLoss(ratios: ratios, advantages: advantages, masks: masks, surrogate: surrogate, normalizer: normalizer)
+            let policy = batch.loss(.tokenLevel, normalizer: normalizer)
             let nll = PositiveExampleLoss(logProbabilities: logp, masks: masks, correct: correct, normalizer: normalizer)
             let weights = AggregationReference.weights(masks: masks, mode: .tokenLevel)
-            let policyGradient = masks.indices.map { i in
-                masks[i].indices.map { t in
-                    masks[i][t] ? weights[i][t] * ClippedSurrogateReference.gradientWithRespectToLogProbability(
-                        ratio: ratios[i][t], advantage: advantages[i][t], parameters) : 0
-                }
-            }
+            let policyGradient = zip(weights, batch.perToken { ClippedSurrogateReference.gradientWithRespectToLogProbability(ratio: $0, advantage: $1, $2) })
+                .map { zip($0, $1).map(*) }
             let policyValue = AggregationReference.aggregate(
-                masks.indices.map { i in masks[i].indices.map { t in
-                    masks[i][t] ? ClippedSurrogateReference.loss(ratio: ratios[i][t], advantage: advantages[i][t], parameters) : 0
-                } }, masks: masks, mode: .tokenLevel)
+                batch.perToken { ClippedSurrogateReference.loss(ratio: $0, advantage: $1, $2) }, masks: masks, mode: .tokenLevel)
             for mu in [Rational(0), Rational(numerator: 1, denominator: 10), Rational(numerator: random.integer(0...20), denominator: 7)] {
                 let actor = ActorLoss(policy: policy, positiveExample: nll, positiveExampleWeight: mu)
                 let expected = PolicyMetricsReference.actorLoss(
