@@ -24,6 +24,18 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
         self.vocabulary = vocabulary
     }
 
+    /// Decodes a JSON object in which every field is optional: a missing field takes its default. Decoding
+    /// does not validate; call `validated()` on the result.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = GPTConfiguration()
+        layers = try container.decodeIfPresent(Int.self, forKey: .layers) ?? defaults.layers
+        width = try container.decodeIfPresent(Int.self, forKey: .width) ?? defaults.width
+        heads = try container.decodeIfPresent(Int.self, forKey: .heads) ?? defaults.heads
+        context = try container.decodeIfPresent(Int.self, forKey: .context) ?? defaults.context
+        vocabulary = try container.decodeIfPresent(Int.self, forKey: .vocabulary) ?? defaults.vocabulary
+    }
+
     /// Features per attention head, width / heads.
     public var headWidth: Int { width / heads }
 

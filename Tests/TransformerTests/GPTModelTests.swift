@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Kernels
 import Testing
 import Transformer
@@ -121,6 +122,41 @@ struct GPTModelTests {
         for (i, name) in fresh.names.enumerated() {
             let source = name.hasPrefix("scalar_head") ? fresh : policy
             #expect(fromPolicy.parameters[i].scalars == source[name]!.scalars, "\(name)")
+        }
+    }
+}
+
+@Suite("GPT configuration as JSON and in Float")
+struct GPTConfigurationCodingTests {
+    @Test("a JSON configuration may omit any field, which takes its default; encoding and decoding round-trips")
+    func json() throws {
+        let partial = try JSONDecoder().decode(GPTConfiguration.self, from: Data(#"{"layers": 2, "width": 64}"#.utf8))
+        #expect(partial == GPTConfiguration(layers: 2, width: 64))
+        let full = GPTConfiguration(layers: 3, width: 48, heads: 6, context: 40, vocabulary: 32)
+        #expect(try JSONDecoder().decode(GPTConfiguration.self, from: JSONEncoder().encode(full)) == full)
+    }
+
+    @Test("the Float model's logits and gradients agree with the Double model's on the same parameters to Float accuracy (1e-4 relative)")
+    func floatAgreesWithDouble() {
+        let configuration = Fixtures.small
+        let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: 9)
+        let double = Fixtures.model(configuration, head: .languageModel, values)
+        let float = try! GPT<Float>(
+            configuration: configuration, head: .languageModel,
+            parameters: Dictionary(uniqueKeysWithValues: zip(double.names, double.parameters).map { name, tensor in
+                (name, Tensor<Float>(shape: tensor.shape, scalars: tensor.scalars.map { Float($0) }))
+            }))
+        let tokens = TokenBatch(Fixtures.tokens(batch: 2, length: 8, vocabulary: 11, seed: 10))
+        let targets = Fixtures.tokens(batch: 2, length: 8, vocabulary: 11, seed: 11).flatMap { $0 }
+        #expect(relativeError(float.logits(tokens).scalars.map(Double.init), double.logits(tokens).scalars) <= 1e-4)
+        let tape = Tape<Float>()
+        let variables = float.parameters.map { tape.variable($0) }
+        let floatGradients = tape.gradients(
+            of: float.logits(tokens, parameters: variables).crossEntropy(targets: targets), withRespectTo: variables)
+        let doubleGradients = Fixtures.tapeGradients(double) { double.logits(tokens, parameters: $0).crossEntropy(targets: targets) }
+        for (i, name) in double.names.enumerated() {
+            let error = relativeError(floatGradients[i].scalars.map(Double.init), doubleGradients[name]!)
+            #expect(error <= 1e-4, "\(name): relative error \(error)")
         }
     }
 }
