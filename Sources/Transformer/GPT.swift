@@ -15,7 +15,9 @@ import Kernels
 /// let gradients = tape.gradients(of: loss, withRespectTo: variables)   // one per name, same order
 /// ```
 public struct GPT<Scalar: KernelScalar> {
+    /// The validated shape of the model.
     public let configuration: GPTConfiguration
+    /// What the trunk feeds: a language-model head (policy) or a scalar head (value and reward models).
     public let head: GPTHead
     /// Parameter names, in list order.
     public let names: [String]
@@ -94,6 +96,7 @@ public struct GPT<Scalar: KernelScalar> {
 
 /// A parameter list that does not fit a model's layout.
 public enum GPTParameterError: Error, Equatable, CustomStringConvertible {
+    /// The configuration itself is invalid.
     case configuration(GPTConfigurationError)
     /// The layout has a parameter `name` that was not supplied.
     case missing(name: String)

@@ -16,6 +16,7 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
     /// Number of token ids V.
     public var vocabulary: Int
 
+    /// A configuration with the given fields (not yet validated; see `validated()`).
     public init(layers: Int = 4, width: Int = 128, heads: Int = 4, context: Int = 128, vocabulary: Int = 26) {
         self.layers = layers
         self.width = width

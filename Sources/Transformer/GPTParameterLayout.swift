@@ -19,8 +19,11 @@ public enum ParameterInitialization: Sendable, Hashable {
 
 /// One entry of the ordered parameter list: its name, shape (row-major) and initialisation.
 public struct ParameterSpecification: Sendable, Hashable {
+    /// The parameter's name in the model, in checkpoints and in Specs/model.md.
     public let name: String
+    /// Its shape; the values are row-major, weights [in, out].
     public let shape: [Int]
+    /// How a fresh model draws it.
     public let initialization: ParameterInitialization
 }
 

@@ -2,7 +2,9 @@
 public struct TokenBatch: Sendable, Hashable {
     /// Row-major ids: token t of sequence b is `ids[b * length + t]`.
     public let ids: [Int]
+    /// Number of sequences.
     public let batch: Int
+    /// Tokens per sequence.
     public let length: Int
 
     /// A batch from row-major ids.
