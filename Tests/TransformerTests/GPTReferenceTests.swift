@@ -114,6 +114,33 @@ struct GPTReferenceTests {
         }
     }
 
+    @Test("on random shapes, including length 1 and rows without a response, log-probabilities and entropies match the plain-loop softmax")
+    func tokenLogProbabilitiesOnRandomShapes() async {
+        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+            var random = TestRandom(seed: seed)
+            let configuration = GPTConfiguration(layers: 1, width: 6, heads: 2, context: 6, vocabulary: random.int(1...9))
+            let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: seed)
+            let reference = Fixtures.reference(configuration, values)
+            let (batch, length) = (random.int(1...3), random.int(1...6))
+            let tokens = Fixtures.tokens(batch: batch, length: length, vocabulary: configuration.vocabulary, seed: seed)
+            let mask = (0..<batch * length).map { $0 % length == 0 ? 0.0 : Double(random.index(2)) }
+            let result = Fixtures.model(configuration, head: .languageModel, values)
+                .tokenLogProbabilities(TokenBatch(tokens), responseMask: mask)
+            var expectedLogp = [Double](), expectedEntropy = [Double]()
+            for b in 0..<batch {
+                let logits = reference.logits(tokens[b])
+                for t in 0..<length {
+                    let row = t == 0 ? [] : logSoftmax(logits[t - 1])
+                    expectedLogp.append(mask[b * length + t] == 0 ? 0 : row[tokens[b][t]])
+                    expectedEntropy.append(mask[b * length + t] == 0 ? 0 : -row.reduce(0) { $0 + Foundation.exp($1) * $1 })
+                }
+            }
+            #expect(result.logProbabilities.shape == [batch, length])
+            #expect(relativeError(result.logProbabilities.scalars, expectedLogp) <= Self.forwardTolerance)
+            #expect(relativeError(result.entropies.scalars, expectedEntropy) <= Self.forwardTolerance)
+        }
+    }
+
     @Test("the value head gives [batch, T] and the reward head [batch] scalars matching the reference; every gradient of the reward model's binary cross-entropy matches finite differences")
     func scalarHeads() {
         let configuration = Fixtures.small
