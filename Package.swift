@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "RLMath", dependencies: ["Kernels", "Autograd"], swiftSettings: hostCPU),
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
@@ -62,6 +63,10 @@ let package = Package(
         .testTarget(
             name: "TasksTests",
             dependencies: ["Tasks", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "CheckpointTests",
+            dependencies: ["Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )
