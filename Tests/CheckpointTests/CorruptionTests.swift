@@ -106,6 +106,18 @@ struct CorruptionTests {
         }
     }
 
+    @Test("arbitrary bytes, and valid files with several random bytes overwritten, give an error or a checkpoint, never a crash")
+    func arbitraryBytes() async {
+        await propertyCheck(count: 500, input: Gen.int(in: 0...255).array(of: 0...64), Gen.int(in: 0...1_000_000)) { noise, seed in
+            _ = Fixtures.errorCase { _ = try Checkpoint(decoding: noise.map(UInt8.init), checksum: .ifPresent) }
+            var bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
+            var random = SplitMix(seed)
+            for byte in noise { bytes[random.int(0...(bytes.count - 1))] = UInt8(byte) }
+            let kind = Fixtures.errorCase { _ = try Checkpoint(decoding: bytes) }
+            #expect(!kind.hasPrefix("not a"))
+        }
+    }
+
     @Test("reading a missing file is 'fileMissing' naming the path")
     func missingFile() {
         let path = "/nonexistent-\(UUID().uuidString)/model.safetensors"
