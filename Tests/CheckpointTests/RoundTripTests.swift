@@ -20,6 +20,24 @@ struct RoundTripTests {
         }
     }
 
+    @Test("a model-sized checkpoint (1M Float parameters and an unaligned Double tensor) round-trips bit for bit")
+    func modelSized() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var random = SplitMix(11)
+        let weights = Tensor<Float>(shape: [1000, 1000], scalars: (0..<1_000_000).map { _ in Float(bitPattern: Fixtures.floatBits(&random)) })
+        let odd = Tensor<Float>(shape: [3], scalars: [1, 2, 3])
+        let state = Tensor<Double>(shape: [5], scalars: (0..<5).map { _ in Double(bitPattern: Fixtures.doubleBits(&random)) })
+        let checkpoint = Checkpoint(tensors: [NamedTensor("w", weights), NamedTensor("odd", odd), NamedTensor("state", state)])
+        let path = directory.appendingPathComponent("big.safetensors").path
+        let clock = ContinuousClock()
+        let writing = try clock.measure { try checkpoint.write(to: path) }
+        var loaded: Checkpoint?
+        let reading = try clock.measure { loaded = try Checkpoint.read(from: path) }
+        #expect(Fixtures.bits(try #require(loaded)) == Fixtures.bits(checkpoint))
+        print("4 MB checkpoint: write \(writing), read \(reading)")
+    }
+
     @Test("the same tensors and metadata always give byte-identical files")
     func deterministic() async throws {
         let directory = try Fixtures.temporaryDirectory()
