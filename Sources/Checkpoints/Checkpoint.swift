@@ -14,9 +14,12 @@ public enum DType: String, Sendable, CaseIterable {
 
 /// A tensor as a checkpoint holds it: its values, whichever of the two scalar types it has.
 public enum StoredTensor {
+    /// Stored as `F32`.
     case float(Tensor<Float>)
+    /// Stored as `F64`.
     case double(Tensor<Double>)
 
+    /// The tensor's shape.
     public var shape: [Int] {
         switch self {
         case .float(let tensor): tensor.shape
@@ -24,6 +27,7 @@ public enum StoredTensor {
         }
     }
 
+    /// The dtype it is stored as.
     public var dtype: DType {
         switch self {
         case .float: .f32
@@ -44,15 +48,20 @@ public enum StoredTensor {
 
 /// One named tensor of a checkpoint.
 public struct NamedTensor {
+    /// The key in the header, e.g. `blocks.0.attn.w`.
     public var name: String
+    /// The values.
     public var tensor: StoredTensor
 
+    /// Names a tensor of either scalar type.
     public init(_ name: String, _ tensor: StoredTensor) {
         self.name = name
         self.tensor = tensor
     }
 
+    /// Names a `Float` tensor (stored as `F32`).
     public init(_ name: String, _ tensor: Tensor<Float>) { self.init(name, .float(tensor)) }
+    /// Names a `Double` tensor (stored as `F64`).
     public init(_ name: String, _ tensor: Tensor<Double>) { self.init(name, .double(tensor)) }
 }
 
@@ -63,9 +72,12 @@ public struct NamedTensor {
 /// model configuration goes under the key `config` as JSON text); the checksum the writer adds under
 /// `Checkpoint.checksumKey` is not part of it.
 public struct Checkpoint {
+    /// The tensors, in file order.
     public var tensors: [NamedTensor]
+    /// String metadata (`__metadata__` without the checksum).
     public var metadata: [String: String]
 
+    /// A checkpoint of `tensors`, written in this order, and `metadata`.
     public init(tensors: [NamedTensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata

@@ -48,26 +48,27 @@ private func split(_ path: String) -> (directory: String, name: String) {
     return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
 }
 
+/// Replaces `path` with `bytes` atomically and durably (see `Checkpoint.write(to:)`).
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let (directory, name) = split(path)
     guard !name.isEmpty else { throw CheckpointError.invalidContent(path: path, reason: "the path names a directory, not a file") }
     let temporary = directory + "/." + name + ".tmp-\(getpid())"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw systemError(path, "creating the temporary file \(temporary)") }
-    do {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw systemError(path, "writing \(temporary)") }
-            written += count
-        }
-        guard fsync(descriptor) == 0 else { throw systemError(path, "fsync of \(temporary)") }
-        guard close(descriptor) == 0 else { throw systemError(path, "closing \(temporary)") }
-    } catch {
-        close(descriptor)
+    var failure: CheckpointError? = nil
+    var written = 0
+    while written < bytes.count {
+        let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { failure = systemError(path, "writing \(temporary)"); break }
+        written += count
+    }
+    if failure == nil && fsync(descriptor) != 0 { failure = systemError(path, "fsync of \(temporary)") }
+    // Closed exactly once, whatever happened: a second close could close a descriptor another thread just opened.
+    if close(descriptor) != 0 && failure == nil { failure = systemError(path, "closing \(temporary)") }
+    if let failure {
         unlink(temporary)
-        throw error
+        throw failure
     }
     guard rename(temporary, path) == 0 else {
         let code = errno
