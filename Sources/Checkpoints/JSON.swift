@@ -1,25 +1,13 @@
 /// A JSON value as the safetensors header needs it: objects keep their keys in file order (the order is
 /// part of what a header says), numbers keep their literal text (offsets are 64-bit integers that a
 /// `Double` would round).
-enum JSONValue: Equatable {
+enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
     case number(String)
     case bool(Bool)
     case null
-
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
-        switch (a, b) {
-        case let (.object(x), .object(y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(x), .array(y)): x == y
-        case let (.string(x), .string(y)): x == y
-        case let (.number(x), .number(y)): x == y
-        case let (.bool(x), .bool(y)): x == y
-        case (.null, .null): true
-        default: false
-        }
-    }
 
     /// What a value is, for error messages.
     var kindName: String {

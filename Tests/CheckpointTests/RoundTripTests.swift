@@ -83,6 +83,17 @@ struct RoundTripTests {
         #expect(loaded.tensors.map { $0.tensor.floatTensor!.scalar } == [1, 2])
     }
 
+    @Test("names escaped as other writers escape them (\\u with surrogate pairs, \\/) read as the same text; a lone surrogate is an invalid header")
+    func escapes() throws {
+        let entry = #"{"dtype":"F32","shape":[0],"data_offsets":[0,0]}"#
+        let header = #"{"\u00e9\ud83d\ude42\/\"\\\b\f\n\r\t\u0001":\#(entry)}"#
+        let loaded = try Checkpoint(decoding: Fixtures.crafted(header: header), checksum: .ifPresent)
+        #expect(loaded.tensors.map(\.name) == ["é🙂/\"\\\u{8}\u{C}\n\r\t\u{1}"])
+        for lone in [#"{"\ud83d":\#(entry)}"#, #"{"\ude42":\#(entry)}"#, #"{"\ud83dx":\#(entry)}"#] {
+            #expect(Fixtures.errorCase { _ = try Checkpoint(decoding: Fixtures.crafted(header: lone), checksum: .ifPresent) } == "invalidHeader")
+        }
+    }
+
     @Test("writing rejects duplicate, empty or reserved tensor names and a caller-supplied checksum key")
     func invalidContent() {
         let t = Tensor<Float>(shape: [1], scalars: [1])
