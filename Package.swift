@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Autograd", targets: ["Autograd"]),
         .library(name: "RLMath", targets: ["RLMath"]),
         .library(name: "Tasks", targets: ["Tasks"]),
+        .library(name: "Transformer", targets: ["Transformer"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
@@ -27,6 +29,7 @@ let package = Package(
         .target(name: "RLMath", dependencies: ["Kernels", "Autograd"], swiftSettings: hostCPU),
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
+        .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
@@ -67,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "TransformerTests",
             dependencies: ["Transformer", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "CheckpointTests",
+            dependencies: ["Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )
