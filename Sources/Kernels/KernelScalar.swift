@@ -5,7 +5,10 @@
 /// Generic code that called a generic kernel function would run it unspecialised, one witness call per
 /// element. Calling `Scalar.kernel(...)` instead costs one witness-table call per kernel invocation, and
 /// lands in an implementation specialised for `Float` or `Double` inside this module.
-public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath,
+///
+/// The kernel protocols refine `Codable` only to state what Float and Double already are: without it the
+/// compiler warns that their `SIMD16<Self>` requirements imply it.
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, VectorMath,
     UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels, ActivationKernels,
     RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels {}
 

@@ -4,7 +4,7 @@
 /// (even after specialisation) to a loop over the 16 lanes with a branch per lane; measured here, that made
 /// softmax 5x slower than its exponentials. The concrete operators of `SIMD16<Float>` and `SIMD16<Double>`
 /// are one vector compare. Kernels call these requirements instead (`replacing(with:where:)` is fine).
-public protocol SIMDComparisons: BinaryFloatingPoint, SIMDScalar {
+public protocol SIMDComparisons: BinaryFloatingPoint, SIMDScalar, Codable {
     /// Lane l is set where a[l] > b[l] (false if either is NaN).
     static func lanes(_ a: SIMD16<Self>, greaterThan b: SIMD16<Self>) -> SIMDMask<SIMD16<Self>.MaskStorage>
     /// Lane l is set where a[l] == b[l] (false if either is NaN).

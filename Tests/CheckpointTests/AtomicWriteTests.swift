@@ -50,7 +50,7 @@ struct AtomicWriteTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // 250 bytes fit a file name (255), but not ".<name>.tmp-<pid>".
         let path = directory.appendingPathComponent(String(repeating: "m", count: 250)).path
-        FileManager.default.createFile(atPath: path, contents: Data(try Fixtures.small.encoded()))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(try Fixtures.small.encoded())))
         let before = Self.contents(path)
         #expect(Fixtures.errorCase { try Fixtures.randomCheckpoint(seed: 3).write(to: path) } == "io")
         #expect(Self.contents(path) == before)

@@ -13,7 +13,7 @@
 // where x² overflows.
 
 /// Elementwise activation functions and their backward passes, over raw buffers.
-public protocol ActivationKernels: VectorMath {
+public protocol ActivationKernels: VectorMath, Codable {
     /// y[i] = gelu(x[i]) for i in 0..<count, GPT-2's tanh approximation of GELU (see Specs/kernels.md).
     /// `x` and `y` may be the same buffer.
     static func gelu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)

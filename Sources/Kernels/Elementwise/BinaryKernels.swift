@@ -7,7 +7,7 @@ public enum Comparison: Sendable, CaseIterable {
 ///
 /// Broadcasting is not done here: the autodiff layer expands operands to a common shape first, so these
 /// loops stay flat and the derivative table stays short.
-public protocol BinaryKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol BinaryKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// out[i] = a[i] + b[i]
     static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int, into out: UnsafeMutablePointer<Self>)
     /// out[i] = a[i] · b[i]

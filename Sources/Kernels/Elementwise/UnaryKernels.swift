@@ -13,7 +13,7 @@ public enum UnaryFunction: Sendable, CaseIterable {
 }
 
 /// Elementwise forward maps and their backward (vector-Jacobian) products.
-public protocol UnaryKernels: VectorMath {
+public protocol UnaryKernels: VectorMath, Codable {
     /// y[i] = f(x[i]).
     static func map(_ f: UnaryFunction, _ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)
     /// gx[i] += gy[i] · f′(x[i]), with f′ written through x or y = f(x), whichever is exact and cheaper.

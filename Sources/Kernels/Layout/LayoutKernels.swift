@@ -1,6 +1,6 @@
 /// Data movement: strided copies (permute, slice, concatenate, expand) and row gathers (embedding lookup,
 /// picking one entry per row).
-public protocol LayoutKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol LayoutKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// For every index (i₀, …, iₙ₋₁) of `shape` in row-major order:
     /// `dst[Σ iₖ·dstStrides[k]] (+)= src[Σ iₖ·srcStrides[k]]`.
     ///

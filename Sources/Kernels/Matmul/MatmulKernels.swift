@@ -9,7 +9,7 @@
 /// thread count. Each SIMD lane of the micro-kernel is one such chain; blocks over `k` hand the running
 /// sum on through `C` itself (a store and reload of the same precision, which is exact). So row `i` of
 /// `C` depends only on row `i` of `op(A)` and on `op(B)`: a sample's result never depends on its batch.
-public protocol MatmulKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol MatmulKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// Row-major `C[m×n] = op(A)[m×k] · op(B)[k×n]` (`+ C` when `accumulate`), `op` = transpose when the
     /// flag is set.
     ///

@@ -5,7 +5,7 @@
 ///   rstd = 1 / sqrt(var + epsilon),  x̂_j = (x_j − mean) · rstd,  y_j = fma(x̂_j, gamma_j, beta_j).
 /// The two-pass variance never goes negative and does not lose the digits that E[x²] − E[x]² would.
 /// An empty row (cols = 0) saves mean = rstd = NaN.
-public protocol LayerNormKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol LayerNormKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// The forward pass; saves mean[r] and rstd[r] for the backward pass. y may alias x.
     static func layerNorm(_ x: UnsafePointer<Self>, gamma: UnsafePointer<Self>, beta: UnsafePointer<Self>,
                           rows: Int, cols: Int, epsilon: Self, into y: UnsafeMutablePointer<Self>,

@@ -9,7 +9,7 @@
 /// does at −∞) and −∞ in log-softmax. A row whose entries are all −∞ has no mass: softmax gives all zeros
 /// (not NaN, so a fully masked attention row contributes nothing) and log-softmax all −∞. A row with a NaN
 /// or +∞ gives NaN throughout. The forward kernels accept y == x (in place).
-public protocol SoftmaxKernels: BinaryFloatingPoint, SIMDScalar, VectorMath, SIMDComparisons {
+public protocol SoftmaxKernels: BinaryFloatingPoint, SIMDScalar, Codable, VectorMath, SIMDComparisons {
     /// y[r, j] = e_j / s with e_j = exp(x[r, j] − m), m = max_j x[r, j], s = Σ_j e_j (fixed order).
     static func softmax(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>)
 

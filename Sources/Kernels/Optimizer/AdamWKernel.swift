@@ -1,6 +1,6 @@
 /// The AdamW parameter update (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", Algorithm 2),
 /// in the form PyTorch's `torch.optim.AdamW` uses.
-public protocol OptimizerKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol OptimizerKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// For each i, in this order and rounding:
     /// ```
     /// p ← p · decayFactor                    (decoupled weight decay: decayFactor = 1 − lr·λ)

@@ -3,7 +3,7 @@
 /// Every value consumes exactly one 128-bit block `(w0, w1, w2, w3)`, so element e of a fill from a stream
 /// at counter c is a function of block c + e only (test "a fill gives the same values in one call as in
 /// several consecutive calls"). Float and Double use the same recipes with p = 24 or 53 significand bits.
-public protocol RandomKernels: BinaryFloatingPoint, SIMDScalar, VectorMath, SIMDComparisons {
+public protocol RandomKernels: BinaryFloatingPoint, SIMDScalar, Codable, VectorMath, SIMDComparisons {
     /// Lane l: the uniform value in [0, 1) of block l, `floor(b / 2^(64−p)) · 2^−p` where
     /// `b = w0 · 2^32 + w1` and p is the significand width (24 for Float, 53 for Double). Exact: every
     /// multiple of 2^−p in [0, 1) is equally likely.

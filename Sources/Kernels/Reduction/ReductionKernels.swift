@@ -6,7 +6,7 @@
 /// - `inner == 1` (the last axis): the fixed order of `fixedOrderReduce` (4 SIMD16 accumulators, fixed
 ///   combine tree), which depends only on `axis`.
 /// Tests "sum and mean follow the documented order bit for bit" and "... match a Double reference".
-public protocol ReductionKernels: BinaryFloatingPoint, SIMDScalar {
+public protocol ReductionKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     /// y[o, i] = Σ_a x[o, a, i] (an empty axis gives +0).
     static func sum(_ x: UnsafePointer<Self>, outer: Int, axis: Int, inner: Int, into y: UnsafeMutablePointer<Self>)
 

@@ -7,7 +7,7 @@ import Glibc
 /// `Float` uses this module's own polynomial implementations (see `Specs/kernels.md`): only +, ×, FMA,
 /// division and bit operations, each exactly specified by IEEE 754, so the bits are the same on every CPU
 /// and every vector width. `Double` is the gradient-checking path and calls the platform's libm per lane.
-public protocol VectorMath: BinaryFloatingPoint, SIMDScalar {
+public protocol VectorMath: BinaryFloatingPoint, SIMDScalar, Codable {
     /// e^x on each lane.
     static func vectorExp(_ x: SIMD16<Self>) -> SIMD16<Self>
     /// The natural logarithm of each lane.
