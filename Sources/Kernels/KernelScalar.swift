@@ -7,7 +7,7 @@
 /// lands in an implementation specialised for `Float` or `Double` inside this module.
 public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, VectorMath,
     UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels, ActivationKernels,
-    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels {}
+    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels, CachedAttentionKernels {}
 
 extension Float: KernelScalar {}
 extension Double: KernelScalar {}

@@ -25,37 +25,29 @@ struct KeyValueCache<Scalar: KernelScalar> {
     /// positions 0 ... position of its own sequence, times v (the causal mask, with nothing masked left).
     mutating func attend(_ qkv: [Scalar], rows: [(sequence: Int, position: Int)], layer: Int) -> [Scalar] {
         let (d, h, hd) = (configuration.width, configuration.heads, configuration.headWidth)
-        for (r, row) in rows.enumerated() {
-            for head in 0..<h {
-                let at = offset(row.sequence, head, row.position)
-                for i in 0..<hd {
-                    keys[layer][at + i] = qkv[r * 3 * d + d + head * hd + i]
-                    values[layer][at + i] = qkv[r * 3 * d + 2 * d + head * hd + i]
-                }
-            }
-        }
         let scale = 1 / Scalar(hd).squareRoot()
         var output = [Scalar](repeating: 0, count: rows.count * d)
-        var scores = [Scalar](), weights = [Scalar]()
-        for (r, row) in rows.enumerated() {
-            let n = row.position + 1
-            scores = [Scalar](repeating: 0, count: n)
-            weights = scores
-            for head in 0..<h {
-                let q = r * 3 * d + head * hd
-                for s in 0..<n {
-                    let k = offset(row.sequence, head, s)
-                    var dot: Scalar = 0
-                    for i in 0..<hd { dot = dot.addingProduct(qkv[q + i], keys[layer][k + i]) }
-                    scores[s] = dot * scale
-                }
-                scores.withUnsafeBufferPointer { x in
-                    weights.withUnsafeMutableBufferPointer { Scalar.softmax(x.baseAddress!, rows: 1, cols: n, into: $0.baseAddress!) }
-                }
-                let o = r * d + head * hd
-                for s in 0..<n {
-                    let v = offset(row.sequence, head, s)
-                    for i in 0..<hd { output[o + i] = output[o + i].addingProduct(weights[s], values[layer][v + i]) }
+        var scratch = [Scalar](repeating: 0, count: 2 * configuration.context)
+        let offsets = rows.map { row in (0..<h).map { offset(row.sequence, $0, 0) } }
+        qkv.withUnsafeBufferPointer { qkv in
+            keys[layer].withUnsafeMutableBufferPointer { keys in
+                values[layer].withUnsafeMutableBufferPointer { values in
+                    output.withUnsafeMutableBufferPointer { output in
+                        scratch.withUnsafeMutableBufferPointer { scratch in
+                            let (q, k, v, o) = (qkv.baseAddress!, keys.baseAddress!, values.baseAddress!, output.baseAddress!)
+                            for (r, row) in rows.enumerated() {
+                                for head in 0..<h {
+                                    let slot = offsets[r][head], at = slot + row.position * hd
+                                    (k + at).update(from: q + r * 3 * d + d + head * hd, count: hd)
+                                    (v + at).update(from: q + r * 3 * d + 2 * d + head * hd, count: hd)
+                                    Scalar.cachedAttention(
+                                        query: q + r * 3 * d + head * hd, keys: k + slot, values: v + slot,
+                                        positions: row.position + 1, headWidth: hd, scale: scale,
+                                        scratch: scratch.baseAddress!, into: o + r * d + head * hd)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
