@@ -27,15 +27,17 @@ struct KeyValueCache<Scalar: KernelScalar> {
         let (d, h, hd) = (configuration.width, configuration.heads, configuration.headWidth)
         let scale = 1 / Scalar(hd).squareRoot()
         var output = [Scalar](repeating: 0, count: rows.count * d)
-        var scratch = [Scalar](repeating: 0, count: 2 * configuration.context)
         let offsets = rows.map { row in (0..<h).map { offset(row.sequence, $0, 0) } }
+        let context = configuration.context
         qkv.withUnsafeBufferPointer { qkv in
             keys[layer].withUnsafeMutableBufferPointer { keys in
                 values[layer].withUnsafeMutableBufferPointer { values in
                     output.withUnsafeMutableBufferPointer { output in
-                        scratch.withUnsafeMutableBufferPointer { scratch in
-                            let (q, k, v, o) = (qkv.baseAddress!, keys.baseAddress!, values.baseAddress!, output.baseAddress!)
-                            for (r, row) in rows.enumerated() {
+                        let (q, k, v, o) = (qkv.baseAddress!, keys.baseAddress!, values.baseAddress!, output.baseAddress!)
+                        // One chunk per row: a row writes only its own cache slots and output row.
+                        Parallel.forEachChunk(count: rows.count) { r in
+                            let row = rows[r]
+                            withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * context) { scratch in
                                 for head in 0..<h {
                                     let slot = offsets[r][head], at = slot + row.position * hd
                                     (k + at).update(from: q + r * 3 * d + d + head * hd, count: hd)
