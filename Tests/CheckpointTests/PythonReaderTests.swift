@@ -55,17 +55,32 @@ struct PythonReaderTests {
     }
 
     /// Runs `script` with python3; a missing python3 or numpy fails the test with the reason.
+    ///
+    /// The child writes to files, not pipes: a blocking pipe read can be interrupted (EINTR) by a signal from
+    /// another test's child process, which Foundation's `readDataToEndOfFile` turns into a crash, and reading
+    /// one pipe to its end while the other fills could deadlock.
     static func runPython(_ script: String, _ argument: String) throws -> String? {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputURL = directory.appendingPathComponent("stdout"), errorsURL = directory.appendingPathComponent("stderr")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
+            FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
+        else {
+            Issue.record("could not create output files in \(directory.path)")
+            return nil
+        }
+        let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorsURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, argument]
-        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try output.close()
+        try errors.close()
+        let text = String(decoding: try Data(contentsOf: outputURL), as: UTF8.self)
+        let failure = String(decoding: try Data(contentsOf: errorsURL), as: UTF8.self)
         guard process.terminationStatus == 0 else {
             Issue.record("python3 with numpy is required for this test and failed (status \(process.terminationStatus)): \(failure)")
             return nil
