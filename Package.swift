@@ -47,17 +47,18 @@ let package = Package(
         .executableTarget(
             name: "GoldenVectors", dependencies: ["ExactReferences"],
             path: "Verification/GoldenVectors", swiftSettings: hostCPU),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "KernelsTests",
-            dependencies: ["Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "AutogradTests",
-            dependencies: ["Autograd", "Kernels", "Demos", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Autograd", "Kernels", "Demos", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "RLMathTests",
-            dependencies: ["RLMath", "ExactReferences", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "RLMath", "ExactReferences", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VerificationTests",
@@ -69,11 +70,11 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["Transformer", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Transformer", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "CheckpointTests",
-            dependencies: ["Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
     ]
 )

@@ -1,26 +1,11 @@
 import Autograd
+import TestSupport
 
-/// SplitMix64: a tiny, fully specified generator for test data, so a failing case is reproducible from
-/// the seed the property test prints.
-struct TestRandom {
-    var state: UInt64
-    init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) &+ 0x9E37_79B9_7F4A_7C15 }
+/// Test data from the shared SplitMix64, so a failing case is reproducible from the seed the property
+/// test prints.
+typealias TestRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [range.lowerBound, range.upperBound).
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-        range.lowerBound + (range.upperBound - range.lowerBound) * Double(next() >> 11) / Double(1 << 53)
-    }
-
-    mutating func index(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
+extension SplitMix64 {
     mutating func tensor(_ shape: [Int], _ range: ClosedRange<Double> = -2...2) -> Tensor<Double> {
         let count = shape.reduce(1, *)
         return Tensor(shape: shape, scalars: (0..<count).map { _ in uniform(range) })

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite("Corrupted checkpoint files")
@@ -111,8 +112,8 @@ struct CorruptionTests {
         await propertyCheck(count: 500, input: Gen.int(in: 0...255).array(of: 0...64), Gen.int(in: 0...1_000_000)) { noise, seed in
             _ = Fixtures.errorCase { _ = try Checkpoint(decoding: noise.map(UInt8.init), checksum: .ifPresent) }
             var bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
-            var random = SplitMix(seed)
-            for byte in noise { bytes[random.int(0...(bytes.count - 1))] = UInt8(byte) }
+            var random = SplitMix64(state: UInt64(truncatingIfNeeded: seed))
+            for byte in noise { bytes[random.integer(0...(bytes.count - 1))] = UInt8(byte) }
             let kind = Fixtures.errorCase { _ = try Checkpoint(decoding: bytes) }
             #expect(!kind.hasPrefix("not a"))
         }

@@ -2,20 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import Kernels
-
-/// SplitMix64: the tests' own random source, so a seed fixes a whole random checkpoint.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: Int) { state = UInt64(truncatingIfNeeded: seed) }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-}
+import TestSupport
 
 enum Fixtures {
     /// Names and metadata text with every kind of character JSON must escape or pass through.
@@ -23,34 +10,34 @@ enum Fixtures {
 
     /// Float bit patterns: arbitrary ones, and the special values (signed zeros, NaNs with payloads,
     /// signalling NaN, infinities, subnormals).
-    static func floatBits(_ random: inout SplitMix) -> UInt32 {
+    static func floatBits(_ random: inout SplitMix64) -> UInt32 {
         let specials: [UInt32] = [0x8000_0000, 0, 0x7FC0_0001, 0xFFC1_2345, 0x7F80_0001, 0x7F80_0000, 0xFF80_0000, 1, 0x807F_FFFF]
-        return random.int(0...3) == 0 ? specials[random.int(0...(specials.count - 1))] : UInt32(truncatingIfNeeded: random.next())
+        return random.integer(0...3) == 0 ? specials[random.integer(0...(specials.count - 1))] : UInt32(truncatingIfNeeded: random.next())
     }
 
-    static func doubleBits(_ random: inout SplitMix) -> UInt64 {
+    static func doubleBits(_ random: inout SplitMix64) -> UInt64 {
         let specials: [UInt64] = [1 << 63, 0, 0x7FF8_0000_0000_0001, 0xFFF8_DEAD_BEEF_0000, 0x7FF0_0000_0000_0001, 0x7FF0_0000_0000_0000, 1]
-        return random.int(0...3) == 0 ? specials[random.int(0...(specials.count - 1))] : random.next()
+        return random.integer(0...3) == 0 ? specials[random.integer(0...(specials.count - 1))] : random.next()
     }
 
     /// A random checkpoint: 0...5 tensors of rank 0...3 with extents 0...5 (so empty tensors and scalars
     /// occur), Float or Double, awkward names, and 0...3 metadata entries.
     static func randomCheckpoint(seed: Int) -> Checkpoint {
-        var random = SplitMix(seed)
+        var random = SplitMix64(state: UInt64(truncatingIfNeeded: seed))
         var tensors: [NamedTensor] = []
-        for index in 0..<random.int(0...5) {
-            let shape = (0..<random.int(0...3)).map { _ in random.int(0...5) }
+        for index in 0..<random.integer(0...5) {
+            let shape = (0..<random.integer(0...3)).map { _ in random.integer(0...5) }
             let count = shape.reduce(1, *)
-            let name = awkwardTexts[random.int(0...(awkwardTexts.count - 1))] + ".\(index)"
-            if random.int(0...1) == 0 {
+            let name = awkwardTexts[random.integer(0...(awkwardTexts.count - 1))] + ".\(index)"
+            if random.integer(0...1) == 0 {
                 tensors.append(NamedTensor(name, Tensor(shape: shape, scalars: (0..<count).map { _ in Float(bitPattern: floatBits(&random)) })))
             } else {
                 tensors.append(NamedTensor(name, Tensor(shape: shape, scalars: (0..<count).map { _ in Double(bitPattern: doubleBits(&random)) })))
             }
         }
         var metadata: [String: String] = [:]
-        for _ in 0..<random.int(0...3) {
-            metadata[awkwardTexts[random.int(0...(awkwardTexts.count - 1))]] = awkwardTexts[random.int(0...(awkwardTexts.count - 1))]
+        for _ in 0..<random.integer(0...3) {
+            metadata[awkwardTexts[random.integer(0...(awkwardTexts.count - 1))]] = awkwardTexts[random.integer(0...(awkwardTexts.count - 1))]
         }
         return Checkpoint(tensors: tensors, metadata: metadata)
     }

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite("Checkpoint round trip and layout")
@@ -24,7 +25,7 @@ struct RoundTripTests {
     func modelSized() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var random = SplitMix(11)
+        var random = SplitMix64(state: UInt64(truncatingIfNeeded: 11))
         let weights = Tensor<Float>(shape: [1000, 1000], scalars: (0..<1_000_000).map { _ in Float(bitPattern: Fixtures.floatBits(&random)) })
         let odd = Tensor<Float>(shape: [3], scalars: [1, 2, 3])
         let state = Tensor<Double>(shape: [5], scalars: (0..<5).map { _ in Double(bitPattern: Fixtures.doubleBits(&random)) })

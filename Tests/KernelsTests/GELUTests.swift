@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import PropertyBased
+import TestSupport
 import Testing
 
 /// GELU's tanh approximation in Double, from the definition: 0.5·x·(1 + tanh(u)) = x·σ(2u), and its
@@ -88,7 +89,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
 
     @Test("a value's gelu and gelu' are the same bits at every index of buffers of every size 1...40, and in place")
     func indexIndependence() {
-        var random = SplitMix64(seed: 3)
+        var random = SplitMix64(state: 3)
         let values = (0..<40).map { _ in Float.random(in: -8...8, using: &random) }
         let alone = values.map { geluOutputs(Float.self, [Double($0)])[0] }
         let aloneDerivative = values.map { geluGradients(Float.self, [Double($0)], [1], [0])[0] }

@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import TestSupport
 import Testing
 
 /// One gemm call: sizes, forms, padded leading dimensions and batch strides, and the operands' seed.
@@ -43,15 +44,8 @@ struct GemmCase: CustomStringConvertible {
 
 /// SplitMix64 values in [-1, 1) with full-precision significands, so that any change of rounding shows.
 func randomValues<T: BinaryFloatingPoint>(_ count: Int, seed: UInt64, as: T.Type = T.self) -> [T] {
-    var state = seed &* 0x9E37_79B9_7F4A_7C15
-    return (0..<count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return T(Double(z >> 11) * 0x1p-52 - 1)
-    }
+    var random = SplitMix64(state: seed &* 0x9E37_79B9_7F4A_7C15)
+    return (0..<count).map { _ in T(Double(random.next() >> 11) * 0x1p-52 - 1) }
 }
 
 /// The operands of a case (padding and gaps filled with values too, so stray reads or writes show).

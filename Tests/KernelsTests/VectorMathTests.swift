@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import MathVerification
+import TestSupport
 import Testing
 
 /// The three Float functions under test, with glibc's Double function as the reference and the inputs where
@@ -105,7 +106,7 @@ enum MathFunction: String, CaseIterable, Sendable {
     @Test("tanh is odd bit for bit, returns x for |x| < 2^-12, ±1 from |x| = 9.0109 and for ±inf, NaN → NaN")
     func tanhSpecialValues() {
         let tanh = MathFunction.tanh
-        var random = SplitMix64(seed: 1)
+        var random = SplitMix64(state: 1)
         for _ in 0..<100_000 {
             let x = Float(bitPattern: UInt32(truncatingIfNeeded: random.next()) & 0x7FFF_FFFF)
             if x.isNaN { continue }
@@ -121,7 +122,7 @@ enum MathFunction: String, CaseIterable, Sendable {
     @Test("a value gives the same bits in each of the 16 lanes, whatever the values in the other lanes",
           arguments: MathFunction.allCases)
     func laneIndependence(function: MathFunction) {
-        var random = SplitMix64(seed: 2)
+        var random = SplitMix64(state: 2)
         let values = function.boundaryNeighbourhoods + (0..<2000).map { _ in UInt32(truncatingIfNeeded: random.next()) }
         for bits in values {
             let alone = function(Float(bitPattern: bits)).bitPattern
@@ -160,18 +161,5 @@ enum MathFunction: String, CaseIterable, Sendable {
         }
         print("\(function): FNV-1a 64 of the grid results 0x\(String(hash, radix: 16))")
         #expect(hash == expected)
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that every run tests the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

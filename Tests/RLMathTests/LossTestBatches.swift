@@ -1,25 +1,12 @@
 import Autograd
 import RLMath
+import TestSupport
 
-/// SplitMix64 for the loss tests' data, so a failing case is reproducible from the seed the property test
-/// prints.
-struct LossRandom {
-    var state: UInt64
-    init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) &+ 0x9E37_79B9_7F4A_7C15 }
+/// The loss tests' data from the shared SplitMix64, so a failing case is reproducible from the seed the
+/// property test prints.
+typealias LossRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func index(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func integer(_ range: ClosedRange<Int>) -> Int { range.lowerBound + index(range.count) }
-    mutating func coin() -> Bool { next() & 1 == 0 }
-    mutating func pick<T>(_ choices: [T]) -> T { choices[index(choices.count)] }
-
+extension SplitMix64 {
     /// k/denominator with k uniform in `numerators`: dyadic for a power-of-two denominator, so Double holds
     /// it exactly and small products and sums of such values are exact too.
     mutating func fraction(_ numerators: ClosedRange<Int>, over denominator: Int) -> Double {

@@ -1,27 +1,10 @@
 import Autograd
 import Kernels
+import TestSupport
 import Transformer
 
-/// SplitMix64 for test data, so a failing case is reproducible from its seed.
-struct TestRandom {
-    var state: UInt64
-    init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-        range.lowerBound + (range.upperBound - range.lowerBound) * Double(next() >> 11) / Double(1 << 53)
-    }
-
-    mutating func index(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + index(range.count) }
-}
+/// Test data from the shared SplitMix64, so a failing case is reproducible from its seed.
+typealias TestRandom = SplitMix64
 
 enum Fixtures {
     /// The small GPT of the gradient checks: 2 layers, width 16, 2 heads, context 8, vocabulary 11.

@@ -17,13 +17,13 @@ struct GPTReferenceTests {
     func forwardOnRandomShapes() async {
         await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = TestRandom(seed: seed)
-            let heads = random.int(1...3)
+            let heads = random.integer(1...3)
             let configuration = GPTConfiguration(
-                layers: random.int(1...2), width: heads * random.int(1...5), heads: heads,
-                context: random.int(1...7), vocabulary: random.int(1...9))
-            let length = random.int(1...configuration.context)
+                layers: random.integer(1...2), width: heads * random.integer(1...5), heads: heads,
+                context: random.integer(1...7), vocabulary: random.integer(1...9))
+            let length = random.integer(1...configuration.context)
             let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: seed)
-            let tokens = Fixtures.tokens(batch: random.int(1...3), length: length, vocabulary: configuration.vocabulary, seed: seed)
+            let tokens = Fixtures.tokens(batch: random.integer(1...3), length: length, vocabulary: configuration.vocabulary, seed: seed)
             let logits = Fixtures.model(configuration, head: .languageModel, values).logits(TokenBatch(tokens))
             let expected = tokens.flatMap { Fixtures.reference(configuration, values).logits($0).flatMap { $0 } }
             #expect(logits.shape == [tokens.count, length, configuration.vocabulary])
@@ -118,10 +118,10 @@ struct GPTReferenceTests {
     func tokenLogProbabilitiesOnRandomShapes() async {
         await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = TestRandom(seed: seed)
-            let configuration = GPTConfiguration(layers: 1, width: 6, heads: 2, context: 6, vocabulary: random.int(1...9))
+            let configuration = GPTConfiguration(layers: 1, width: 6, heads: 2, context: 6, vocabulary: random.integer(1...9))
             let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: seed)
             let reference = Fixtures.reference(configuration, values)
-            let (batch, length) = (random.int(1...3), random.int(1...6))
+            let (batch, length) = (random.integer(1...3), random.integer(1...6))
             let tokens = Fixtures.tokens(batch: batch, length: length, vocabulary: configuration.vocabulary, seed: seed)
             let mask = (0..<batch * length).map { $0 % length == 0 ? 0.0 : Double(random.index(2)) }
             let result = Fixtures.model(configuration, head: .languageModel, values)
