@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Tasks", targets: ["Tasks"]),
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "VAPO", targets: ["VAPO"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
@@ -30,6 +31,9 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
+        .target(
+            name: "VAPO", dependencies: ["RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
@@ -75,6 +79,10 @@ let package = Package(
         .testTarget(
             name: "CheckpointTests",
             dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "VAPOTests",
+            dependencies: ["TestSupport", "VAPO", "RLMath", "Transformer", "Tasks", "Autograd", "Kernels"],
             swiftSettings: hostCPU),
     ]
 )

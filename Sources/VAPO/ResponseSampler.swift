@@ -1,0 +1,73 @@
+import Kernels
+import RLMath
+import Tasks
+import Transformer
+
+/// Draws problems from the task's training split and samples and judges the policy's responses.
+struct ResponseSampler: Sendable {
+    let task: any ReasoningTask
+    let configuration: TrainingConfiguration
+    /// The task seed of this phase's problems (a named stream of the master seed).
+    let dataSeed: UInt64
+    /// The seed of this phase's sampling streams.
+    let samplingSeed: UInt64
+
+    /// `phase` names the streams: problems come from `RandomStream(seed, "<phase>/data")`'s key and samples
+    /// from `"<phase>/sampling"`'s, so each phase (reward model, value pretraining, RL) sees its own problems
+    /// and draws whatever the other phases did.
+    init(task: any ReasoningTask, configuration: TrainingConfiguration, phase: String) {
+        self.task = task
+        self.configuration = configuration
+        dataSeed = RandomStream(seed: configuration.seed, name: "\(phase)/data").key
+        samplingSeed = RandomStream(seed: configuration.seed, name: "\(phase)/sampling").key
+    }
+
+    /// Training problems number `position ..< position + count` of this phase: the task's `trainingSet`,
+    /// cycling through the configured difficulties.
+    func problems(count: Int, at position: Int) throws(TrainingError) -> [Problem] {
+        do {
+            return try task.trainingSet(
+                count: count, seed: dataSeed, difficulties: configuration.difficulties(of: task), startIndex: position)
+        } catch {
+            throw .task(error)
+        }
+    }
+
+    /// `samplesPerPrompt` responses to each problem, grouped by problem. Problem i is prompt
+    /// `firstPromptIndex + i` of sampling step `step`, which with the sample index alone chooses its random
+    /// stream (Specs/model.md, "Determinism rule").
+    func sample<S: KernelScalar>(
+        _ policy: GPT<S>, problems: [Problem], firstPromptIndex: Int, samplesPerPrompt: Int, step: Int
+    ) throws(TrainingError) -> [[SampledResponse]] {
+        let options = SamplingOptions(
+            seed: samplingSeed, step: step, temperature: configuration.temperature, topP: configuration.topP,
+            maxNewTokens: configuration.maxNewTokens, endOfSequence: Tokenizer.eos)
+        let requests = problems.enumerated().flatMap { i, problem in
+            (0..<samplesPerPrompt).map {
+                SamplingRequest(prompt: problem.promptTokens, promptIndex: firstPromptIndex + i, sampleIndex: $0)
+            }
+        }
+        let sampled: [SampledSequence]
+        do { sampled = try policy.sample(requests, options: options) } catch { throw .sampling(error) }
+        return problems.indices.map { i in
+            (0..<samplesPerPrompt).map { j in
+                judge(sampled[i * samplesPerPrompt + j], problem: problems[i], group: firstPromptIndex + i)
+            }
+        }
+    }
+
+    /// The response with its verdict and score: ±1 by default, plus DAPO's soft overlong punishment
+    /// R_len(|y|) with L_max = `overlongMaxLength`, L_cache = `overlongCacheLength`.
+    func judge(_ sequence: SampledSequence, problem: Problem, group: Int) -> SampledResponse {
+        let correct = task.verify(response: sequence.tokens, for: problem)
+        var score = correct ? configuration.rewardCorrect : configuration.rewardIncorrect
+        if configuration.algorithm == .dapo {
+            score += softOverlongPunishment(
+                length: sequence.length, maxLength: configuration.overlongMaxLength,
+                cacheLength: configuration.overlongCacheLength) as Double
+        }
+        return SampledResponse(
+            problem: problem, group: group, promptTokens: problem.promptTokens, responseTokens: sequence.tokens,
+            stop: sequence.stop, correct: correct, score: score)
+    }
+}

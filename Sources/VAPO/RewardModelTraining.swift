@@ -1,0 +1,59 @@
+import Autograd
+import Kernels
+import RLMath
+import Tasks
+import Transformer
+
+/// The reward model behind PPO's (and by default VAPO's) value initialisation: a scalar-head GPT on the
+/// starting policy's trunk, trained to tell correct responses from wrong ones at their last token.
+///
+/// Each step samples a batch of the starting policy's responses (phase "reward-model": its own problems and
+/// sampling streams), labels them with the verifier, and minimises the mean binary cross-entropy of the score
+/// at each response's last token (`GPT.rewardLoss`) over mini-batches, one AdamW update each. Its metrics,
+/// measured on the step's fresh batch before the update: `reward_model/loss`, `reward_model/accuracy` (score
+/// > 0 agrees with the verifier), `reward_model/correct_fraction`, and `reward_model/grad_norm` (mean).
+///
+/// The paper's point is the bias this model carries into the critic: it scores only complete responses, so
+/// the values it gives incomplete prefixes are off, which Value-Pretraining corrects.
+enum RewardModelTraining {
+    static func train<S: KernelScalar & RLRealScalar>(
+        policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
+    ) throws(TrainingError) -> (model: GPT<S>, history: [Metrics]) {
+        let model = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "reward-model/init"))
+        let optimizer = ModelOptimizer<S>(learningRate: c.rewardModelLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
+        let sampler = ResponseSampler(task: task, configuration: c, phase: "reward-model")
+        let (n, k) = (c.effectivePromptsPerStep, c.effectiveSamplesPerPrompt)
+        var history: [Metrics] = []
+        for step in 0..<c.rewardModelSteps {
+            let problems = try sampler.problems(count: n, at: step * n)
+            let responses = try sampler.sample(policy, problems: problems, firstPromptIndex: 0, samplesPerPrompt: k, step: step).flatMap { $0 }
+            let labels = responses.map(\.correct)
+            let whole = PaddedBatch<S>(sequences: responses.map(\.tokens), responseMasks: responses.map(\.responseMask))
+            let scores = model.rewards(whole.tokens, at: whole.lengths.map { $0 - 1 })
+            var metrics: Metrics = [
+                "reward_model/step": Double(step),
+                "reward_model/loss": Double(scores.binaryCrossEntropy(labels: labels.map { $0 ? 1 : 0 }).scalar),
+                "reward_model/accuracy": Double(zip(scores.scalars, labels).filter { ($0 > 0) == $1 }.count) / Double(labels.count),
+                "reward_model/correct_fraction": Double(labels.filter { $0 }.count) / Double(labels.count),
+            ]
+            var norms: [Double] = []
+            for rows in miniBatches(count: responses.count, size: c.miniBatchSize, stream: RandomStream(seed: c.seed, name: "reward-model/minibatches").child(step)) {
+                var total: [Tensor<S>]?
+                for chunk in Rollout<S>.chunks(rows.count, size: c.microBatchSize) {
+                    let part = Array(rows[chunk])
+                    let batch = PaddedBatch<S>(sequences: part.map { responses[$0].tokens }, responseMasks: part.map { responses[$0].responseMask })
+                    let tape = Tape<S>()
+                    let variables = model.parameters.map { tape.variable($0) }
+                    // The micro-batch's mean scaled by its share of the mini-batch: the parts sum to the mini-batch's mean.
+                    let loss = model.rewardLoss(batch.tokens, eosPositions: batch.lengths.map { $0 - 1 }, correct: part.map { labels[$0] }, parameters: variables)
+                        .scaled(by: S(part.count) / S(rows.count))
+                    accumulate(tape.gradients(of: loss, withRespectTo: variables), into: &total)
+                }
+                if let total { norms.append(optimizer.apply(total, to: model.parameters, scheduleStep: step)) }
+            }
+            metrics["reward_model/grad_norm"] = norms.reduce(0, +) / Double(max(norms.count, 1))
+            history.append(metrics)
+        }
+        return (model, history)
+    }
+}

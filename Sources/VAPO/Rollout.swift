@@ -1,0 +1,93 @@
+import Autograd
+import Kernels
+import RLMath
+import Transformer
+
+/// A step's responses with everything the update reads, one entry per response, each array as long as that
+/// response's sequence (prompt and response tokens) and aligned with its tokens: entry t belongs to token t.
+///
+/// Responses of one group (prompt) are consecutive, `samplesPerGroup` of them.
+public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
+    /// The responses, group by group.
+    public let responses: [SampledResponse]
+    /// Responses per group (k).
+    public let samplesPerGroup: Int
+    /// True at response tokens: where log-probabilities, values and advantages live (the critic's mask).
+    public let responseMasks: [[Bool]]
+    /// The actor's loss mask: the response mask, all false for a truncated response under DAPO's overlong
+    /// filtering.
+    public let lossMasks: [[Bool]]
+    /// The reward per token: the response's score at its last token, 0 elsewhere.
+    public let rewards: [[Scalar]]
+    /// log π_old of each response token under the policy that sampled it.
+    public var oldLogProbabilities: [[Scalar]] = []
+    /// The entropy of the sampling policy's distribution at each response token.
+    public var entropies: [[Scalar]] = []
+    /// V(state before token t) from the critic, when there is one.
+    public var values: [[Scalar]]?
+    /// log π_ref of each response token under GRPO's frozen reference policy.
+    public var referenceLogProbabilities: [[Scalar]]?
+
+    /// The rollout of `responses` (each group's `samplesPerGroup` consecutive), with masks and token rewards;
+    /// `overlongFiltering` masks truncated responses out of the actor's loss (DAPO).
+    public init(responses: [SampledResponse], samplesPerGroup: Int, overlongFiltering: Bool) {
+        precondition(samplesPerGroup >= 1 && responses.count % samplesPerGroup == 0, "Rollout: \(responses.count) responses in groups of \(samplesPerGroup)")
+        self.responses = responses
+        self.samplesPerGroup = samplesPerGroup
+        responseMasks = responses.map(\.responseMask)
+        lossMasks = zip(responses, responseMasks).map { overlongFilteredMask($1, truncated: overlongFiltering && $0.truncated) }
+        rewards = zip(responses, responseMasks).map { response, mask in
+            var row = [Scalar](repeating: 0, count: mask.count)
+            if let last = mask.lastIndex(of: true) { row[last] = Scalar(response.score) }
+            return row
+        }
+    }
+
+    /// Number of responses.
+    public var count: Int { responses.count }
+
+    /// The sequence-level scores, as the scalar.
+    public var scores: [Scalar] { responses.map { Scalar($0.score) } }
+
+    /// Fills the sampling policy's log-probabilities and entropies, the critic's values and the reference's
+    /// log-probabilities (each for the models given), by forward passes without a tape over chunks of
+    /// `chunkSize` responses.
+    public mutating func score(policy: GPT<Scalar>?, critic: GPT<Scalar>?, reference: GPT<Scalar>?, chunkSize: Int) {
+        let sequences = responses.map(\.tokens)
+        var logProbabilities: [[Scalar]] = [], entropies: [[Scalar]] = [], values: [[Scalar]] = [], references: [[Scalar]] = []
+        for chunk in Self.chunks(count, size: chunkSize) {
+            let batch = PaddedBatch<Scalar>(sequences: Array(sequences[chunk]), responseMasks: Array(responseMasks[chunk]))
+            if let policy {
+                let scored = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask)
+                logProbabilities += batch.unpadded(scored.logProbabilities.sequenceRows)
+                entropies += batch.unpadded(scored.entropies.sequenceRows)
+            }
+            if let critic { values += batch.unpadded(critic.valuesBeforeTokens(batch.tokens).sequenceRows) }
+            if let reference {
+                references += batch.unpadded(reference.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask).logProbabilities.sequenceRows)
+            }
+        }
+        oldLogProbabilities = logProbabilities
+        self.entropies = entropies
+        self.values = critic == nil ? nil : values
+        referenceLogProbabilities = reference == nil ? nil : references
+    }
+
+    /// `0..<count` in consecutive ranges of `size` (the last may be shorter).
+    static func chunks(_ count: Int, size: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
+}
+
+extension GPT where Scalar: RLScalar {
+    /// The value model's V(state before token t) for every token t, [batch, length]: the scalar head at
+    /// position t − 1, which has read tokens 0 … t − 1; 0 at position 0 (no state precedes the first token).
+    /// This is the alignment GAE expects (Specs/rl-math.md, "Data layout and alignment"). Recorded on the tape
+    /// when the parameters are.
+    public func valuesBeforeTokens(_ tokens: TokenBatch, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
+        let perPosition = values(tokens, parameters: list)
+        guard tokens.length > 1 else { return Tensor(zeros: [tokens.batch, tokens.length]) }
+        return Tensor.concatenate(
+            [Tensor(zeros: [tokens.batch, 1]), perPosition.slice(0..<(tokens.length - 1), axis: 1)], axis: 1)
+    }
+}

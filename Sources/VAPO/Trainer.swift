@@ -1,0 +1,197 @@
+import Autograd
+import Kernels
+import RLMath
+import Tasks
+import Transformer
+
+/// The RL training loop of VAPO, PPO, GRPO and DAPO (Specs/vapo.md): `prepare()` sets the critic up (reward
+/// model or policy trunk, then Value-Pretraining), and each `step()` runs one rollout and update and returns
+/// its metrics.
+///
+/// Deterministic: every random choice comes from a stream named under the configuration's seed (problems,
+/// samples, mini-batch orders, head initialisations) and every computation has a fixed order, so the same
+/// configuration and starting policy give the same parameter bits and the same metrics (except the wall-clock
+/// `timing_s/*` and `perf/*`) with any thread count.
+public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
+    /// The validated configuration.
+    public let configuration: TrainingConfiguration
+    /// The task the problems come from.
+    public let task: any ReasoningTask
+    /// The policy being trained (its own storage: the caller's model is never modified).
+    public private(set) var policy: GPT<Scalar>
+    /// The value model (VAPO and PPO), set by `prepare()`.
+    public private(set) var critic: GPT<Scalar>?
+    /// GRPO's frozen reference: the starting policy.
+    public let reference: GPT<Scalar>?
+    /// RL steps done.
+    public private(set) var completedSteps = 0
+    /// Training problems the RL steps have consumed: the next step starts at this index.
+    public private(set) var dataPosition = 0
+    /// The reward model's per-step metrics (with `valueInitialization == .fromRewardModel`).
+    public private(set) var rewardModelHistory: [Metrics] = []
+    /// Value-Pretraining's per-step metrics.
+    public internal(set) var valuePretrainingHistory: [Metrics] = []
+
+    private var prepared = false
+    /// Updates of the critic's learning-rate schedule so far: value-pretraining steps, then RL steps.
+    var criticScheduleStep = 0
+    private let actorOptimizer: ModelOptimizer<Scalar>
+    private let criticOptimizer: ModelOptimizer<Scalar>
+    private let sampler: ResponseSampler
+
+    /// A trainer for `policy` (a language-model head over the Tasks tokenizer) under `configuration`, which is
+    /// validated first. `task` replaces the registry's task named by the configuration (tests use this).
+    public init(configuration: TrainingConfiguration, policy: GPT<Scalar>, task: (any ReasoningTask)? = nil) throws(TrainingError) {
+        let c: TrainingConfiguration
+        do { c = try configuration.validated() } catch { throw .configuration(error) }
+        guard policy.head == .languageModel else {
+            throw .model(field: "policy head", value: policy.head.rawValue, allowed: GPTHead.languageModel.rawValue)
+        }
+        guard policy.configuration.vocabulary == Tokenizer.vocabularySize else {
+            throw .model(field: "vocabulary", value: "\(policy.configuration.vocabulary)", allowed: "\(Tokenizer.vocabularySize) (the Tasks tokenizer)")
+        }
+        self.configuration = c
+        if let task {
+            self.task = task
+        } else {
+            do { self.task = try TaskRegistry.task(named: c.task) } catch { throw .task(error) }
+        }
+        self.policy = policy.independentCopy()
+        reference = c.algorithm == .grpo ? policy.independentCopy() : nil
+        actorOptimizer = ModelOptimizer(learningRate: c.actorLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
+        criticOptimizer = ModelOptimizer(learningRate: c.criticLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
+        sampler = ResponseSampler(task: self.task, configuration: c, phase: "rl")
+    }
+
+    /// Sets the critic up, once, before any policy update (`step()` calls it): from a reward model trained on
+    /// the starting policy's samples or from the policy's trunk, then Value-Pretraining when it is on.
+    /// Nothing to do for GRPO and DAPO.
+    public func prepare() throws(TrainingError) {
+        guard !prepared else { return }
+        let c = configuration
+        if c.algorithm.usesCritic {
+            switch c.valueInitialization {
+            case .fromRewardModel:
+                (critic, rewardModelHistory) = try RewardModelTraining.train(policy: policy, task: task, configuration: c)
+            case .fromPolicyTrunk:
+                critic = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "critic/init"))
+            }
+            if c.valuePretraining { try pretrainValue() }
+        }
+        prepared = true
+    }
+
+    /// One RL step: rollout, advantages, `ppoEpochs` passes of mini-batch updates of the critic and the actor,
+    /// and an evaluation every `evalEvery` steps. Returns the step's metrics.
+    public func step() throws(TrainingError) -> Metrics {
+        try prepare()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let c = configuration
+        let collected = try collectGroups()
+        var rollout = Rollout<Scalar>(responses: collected.groups.flatMap { $0 }, samplesPerGroup: c.effectiveSamplesPerPrompt, overlongFiltering: c.algorithm == .dapo)
+        rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize)
+        let generated = clock.now
+        var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
+        if rollout.count > 0 {
+            let estimate = AdvantageEstimator.estimate(rollout, configuration: c)
+            metrics.merge(RolloutMetrics.of(estimate, rollout: rollout), uniquingKeysWith: { $1 })
+            let orders = epochMiniBatches(
+                count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
+                stream: RandomStream(seed: c.seed, name: "rl/minibatches").child(completedSteps))
+            if let returns = estimate.returns {
+                metrics.merge(updateCritic(rollout: rollout, returns: returns, orders: orders), uniquingKeysWith: { $1 })
+            }
+            metrics.merge(updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
+        }
+        if critic != nil { criticScheduleStep += 1 }
+        if completedSteps == 0 { metrics.merge(preparationSummary(), uniquingKeysWith: { $1 }) }
+        completedSteps += 1
+        let updated = clock.now
+        if c.evalEvery > 0 && completedSteps % c.evalEvery == 0 { metrics.merge(try evaluate(), uniquingKeysWith: { $1 }) }
+        let end = clock.now
+        metrics["timing_s/gen"] = seconds(generated - start)
+        metrics["timing_s/update"] = seconds(updated - generated)
+        metrics["timing_s/step"] = seconds(end - start)
+        let tokens = rollout.responses.reduce(0) { $0 + $1.promptTokens.count + $1.responseTokens.count }
+        metrics["perf/throughput"] = Double(tokens) / max(seconds(updated - start), 1e-9)
+        return metrics
+    }
+
+    /// The policy's held-out accuracy now: `val-core/<task>/acc/mean@k`.
+    public func evaluate() throws(TrainingError) -> Metrics {
+        try Evaluation.accuracy(policy: policy, task: task, configuration: configuration)
+    }
+
+    /// The step's groups: `effectivePromptsPerStep` prompts × `effectiveSamplesPerPrompt` samples from the
+    /// next training problems; under DAPO, refilled by dynamic sampling. Round r's prompt i is sampling prompt
+    /// index r·n + i of this step.
+    private func collectGroups() throws(TrainingError) -> CollectedGroups {
+        let c = configuration
+        let n = c.effectivePromptsPerStep
+        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.algorithm == .dapo, maxRetries: c.dynamicSamplingMaxRetries)
+        return try dynamic.collect { (round: Int) throws(TrainingError) -> [[SampledResponse]] in
+            let problems = try sampler.problems(count: n, at: dataPosition)
+            dataPosition += n
+            return try sampler.sample(
+                policy, problems: problems, firstPromptIndex: round * n, samplesPerPrompt: c.effectiveSamplesPerPrompt, step: completedSteps)
+        }
+    }
+
+    /// The critic's mini-batch updates over every epoch; the means of their losses, clip fractions and norms.
+    func updateCritic(rollout: Rollout<Scalar>, returns: [[Scalar]], orders: [[[Int]]]) -> Metrics {
+        guard let critic else { return [:] }
+        let objective = CriticObjective<Scalar>(configuration: configuration)
+        var averager = MetricsAverager()
+        for rows in orders.joined() {
+            let result = objective.gradients(critic: critic, rollout: rollout, returns: returns, rows: rows, microBatchSize: configuration.microBatchSize)
+            averager.add("critic/grad_norm", criticOptimizer.apply(result.gradients, to: critic.parameters, scheduleStep: criticScheduleStep))
+            averager.add("critic/vf_loss", result.loss)
+            averager.add("critic/vf_clipfrac", result.clipFraction)
+        }
+        var metrics = averager.means
+        metrics["critic/lr"] = criticOptimizer.learningRate(at: criticScheduleStep)
+        return metrics
+    }
+
+    /// The actor's mini-batch updates over every epoch; the means of the loss statistics and norms.
+    private func updateActor(rollout: Rollout<Scalar>, advantages: [[Scalar]], orders: [[[Int]]]) -> Metrics {
+        let c = configuration
+        let objective = ActorObjective<Scalar>(configuration: c)
+        var averager = MetricsAverager()
+        for rows in orders.joined() {
+            let result = objective.gradients(policy: policy, rollout: rollout, advantages: advantages, rows: rows, microBatchSize: c.microBatchSize)
+            let s = result.statistics
+            averager.add("actor/grad_norm", actorOptimizer.apply(result.gradients, to: policy.parameters, scheduleStep: completedSteps))
+            averager.add("actor/loss", s.loss)
+            averager.add("actor/pg_loss", s.policyLoss)
+            averager.add("actor/pg_clipfrac", s.clipFractionBelow + s.clipFractionAbove)
+            averager.add("actor/pg_clipfrac_lower", s.dualClipFraction)
+            averager.add("actor/ppo_kl", s.approximateKL)
+            averager.add("vapo/pg_clipfrac_below", s.clipFractionBelow)
+            averager.add("vapo/pg_clipfrac_above", s.clipFractionAbove)
+            if c.positiveExampleLoss { averager.add("vapo/positive_example_nll", s.positiveExampleNLL) }
+            if c.algorithm == .grpo { averager.add("actor/kl_loss", s.klDivergence) }
+        }
+        var metrics = averager.means
+        metrics["actor/lr"] = actorOptimizer.learningRate(at: completedSteps)
+        return metrics
+    }
+
+    /// The set-up phases' last records, reported with the first RL step.
+    private func preparationSummary() -> Metrics {
+        var summary: Metrics = [:]
+        for record in [rewardModelHistory.last, valuePretrainingHistory.last].compactMap({ $0 }) {
+            summary.merge(record.filter { !$0.key.hasSuffix("/step") }, uniquingKeysWith: { $1 })
+        }
+        if configuration.algorithm.usesCritic && configuration.valuePretraining {
+            summary["value_pretrain/steps"] = Double(valuePretrainingHistory.count)
+        }
+        return summary
+    }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

@@ -1,0 +1,23 @@
+import Tasks
+import Transformer
+
+/// Why training cannot go on; the description is one line naming the cause and what is allowed.
+public enum TrainingError: Error, CustomStringConvertible {
+    /// The configuration is out of range.
+    case configuration(TrainingConfigurationError)
+    /// The task could not produce problems.
+    case task(TaskError)
+    /// The policy could not sample (for example a prompt longer than its context).
+    case sampling(SamplingError)
+    /// A model does not fit the run: `field` has `value`; `allowed` says what would.
+    case model(field: String, value: String, allowed: String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let error): return error.description
+        case .task(let error): return error.description
+        case .sampling(let error): return error.description
+        case .model(let field, let value, let allowed): return "model: \(field) is \(value); allowed: \(allowed)"
+        }
+    }
+}

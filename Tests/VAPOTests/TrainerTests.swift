@@ -1,0 +1,136 @@
+import Autograd
+import Kernels
+import Testing
+import Transformer
+import VAPO
+
+@Suite("Trainer")
+struct TrainerTests {
+    /// Runs `steps` steps of `configuration` from the tiny policy; returns the metrics and the final models.
+    static func run(
+        _ configuration: TrainingConfiguration, steps: Int = 2
+    ) throws -> (metrics: [Metrics], trainer: Trainer<Float>) {
+        let trainer = try Trainer(configuration: configuration, policy: Fixtures.policy(Float.self), task: LenientAddition())
+        let metrics = try (0..<steps).map { _ in try trainer.step() }
+        return (metrics, trainer)
+    }
+
+    static func bits(_ model: GPT<Float>?) -> [[UInt32]] {
+        model?.parameters.map { $0.scalars.map(\.bitPattern) } ?? []
+    }
+
+    @Test("every algorithm and every preset runs two steps end to end, with finite verl metrics and the policy moved", arguments: TrainingConfiguration.presetNames)
+    func everyPreset(name: String) throws {
+        let configuration = Fixtures.configuration(name)
+        let start = Fixtures.policy(Float.self)
+        let (metrics, trainer) = try Self.run(configuration)
+        #expect(trainer.completedSteps == 2)
+        for step in metrics {
+            for (key, value) in step { #expect(value.isFinite, "\(name): \(key) = \(value)") }
+            for key in ["critic/score/mean", "response_length/mean", "response_length/max", "response_length/min", "actor/entropy", "timing_s/gen", "perf/throughput"] {
+                #expect(step[key] != nil, "\(name) reports \(key)")
+            }
+        }
+        let updated = configuration.algorithm != .dapo || metrics.contains { ($0["vapo/kept_groups"] ?? 0) > 0 }
+        if updated {
+            for key in ["actor/pg_loss", "actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "actor/grad_norm", "critic/advantages/mean"] {
+                #expect(metrics.contains { $0[key] != nil }, "\(name) reports \(key)")
+            }
+            #expect(Self.bits(trainer.policy) != Self.bits(start), "\(name) moved the policy")
+        }
+        #expect(metrics[1]["val-core/addition/acc/mean@1"] != nil, "evaluation every 2 steps")
+        #expect(metrics[0]["val-core/addition/acc/mean@1"] == nil)
+        if configuration.algorithm.usesCritic {
+            for key in ["critic/vf_loss", "critic/vf_explained_var", "critic/grad_norm", "critic/returns/mean", "critic/values/mean", "vapo/lambda_policy/mean"] {
+                #expect(metrics[0][key] != nil, "\(name) reports \(key)")
+            }
+            #expect(trainer.critic != nil)
+            #expect(trainer.rewardModelHistory.count == configuration.rewardModelSteps)
+            #expect(trainer.valuePretrainingHistory.count == (configuration.valuePretraining ? 2 : 0))
+            #expect((metrics[0]["value_pretrain/steps"] != nil) == configuration.valuePretraining)
+        } else {
+            #expect(trainer.critic == nil && metrics[0]["critic/vf_loss"] == nil)
+        }
+        #expect((metrics[0]["vapo/positive_example_nll"] != nil) == configuration.positiveExampleLoss)
+        #expect((metrics[0]["actor/kl_loss"] != nil) == (configuration.algorithm == .grpo))
+        #expect((trainer.reference != nil) == (configuration.algorithm == .grpo))
+    }
+
+    @Test("the same seed gives identical metrics (but wall-clock ones) and identical parameter bits, with 1 and with 2 threads")
+    func determinism() throws {
+        for name in ["vapo", "dapo", "grpo"] {
+            var configuration = Fixtures.configuration(name)
+            configuration.microBatchSize = 2
+            let one = try Parallel.withThreadCount(1) { try Self.run(configuration) }
+            let again = try Parallel.withThreadCount(1) { try Self.run(configuration) }
+            let two = try Parallel.withThreadCount(2) { try Self.run(configuration) }
+            for other in [again, two] {
+                #expect(one.metrics.map(\.deterministicPart) == other.metrics.map(\.deterministicPart), "\(name)")
+                #expect(Self.bits(one.trainer.policy) == Self.bits(other.trainer.policy), "\(name) policy bits")
+                #expect(Self.bits(one.trainer.critic) == Self.bits(other.trainer.critic), "\(name) critic bits")
+                #expect(one.trainer.dataPosition == other.trainer.dataPosition)
+            }
+            var reseeded = configuration
+            reseeded.seed += 1
+            #expect(try Self.run(reseeded).metrics.map(\.deterministicPart) != one.metrics.map(\.deterministicPart), "another seed, another run")
+        }
+    }
+
+    @Test("the caller's policy is never modified, and training one trainer leaves another from the same policy alone")
+    func independentModels() throws {
+        let policy = Fixtures.policy(Float.self)
+        let before = Self.bits(policy)
+        let first = try Trainer(configuration: Fixtures.configuration(), policy: policy, task: LenientAddition())
+        let second = try Trainer(configuration: Fixtures.configuration(), policy: policy, task: LenientAddition())
+        _ = try first.step()
+        #expect(Self.bits(policy) == before)
+        #expect(Self.bits(second.policy) == before)
+    }
+
+    @Test("value pretraining stops at the first step whose explained variance reaches the threshold, without updating on it")
+    func valuePretrainingThreshold() throws {
+        var configuration = Fixtures.configuration()
+        configuration.valuePretrainingSteps = 4
+        configuration.valueInitialization = .fromPolicyTrunk
+        let full = try Trainer(configuration: configuration, policy: Fixtures.policy(Float.self), task: LenientAddition())
+        try full.prepare()
+        let history = full.valuePretrainingHistory
+        #expect(history.count == 4, "threshold 1 is never reached")
+        let explained = history.map { $0["value_pretrain/vf_explained_var"]! }
+        #expect(explained.allSatisfy { $0 < 1 })
+        for j in explained.indices {
+            var stopping = configuration
+            stopping.valuePretrainingExplainedVariance = explained[j]
+            let trainer = try Trainer(configuration: stopping, policy: Fixtures.policy(Float.self), task: LenientAddition())
+            try trainer.prepare()
+            let stop = explained.firstIndex { $0 >= explained[j] }!
+            #expect(trainer.valuePretrainingHistory.count == stop + 1)
+            #expect(trainer.valuePretrainingHistory.last!["value_pretrain/grad_norm"] == nil, "no update on the batch that passed")
+            #expect(trainer.valuePretrainingHistory.dropLast().allSatisfy { $0["value_pretrain/grad_norm"] != nil })
+            #expect(trainer.valuePretrainingHistory.map { $0["value_pretrain/vf_explained_var"]! } == Array(explained[...stop]))
+        }
+    }
+
+    @Test("a policy without a language-model head, or with another vocabulary, and an invalid configuration are errors")
+    func badModels() throws {
+        let critic = try GPT<Float>(configuration: Fixtures.tiny, head: .scalar, stream: RandomStream(seed: 1))
+        #expect(throws: TrainingError.self) { try Trainer(configuration: Fixtures.configuration(), policy: critic) }
+        var other = Fixtures.tiny
+        other.vocabulary = 30
+        let wrong = try GPT<Float>(configuration: other, head: .languageModel, stream: RandomStream(seed: 1))
+        do {
+            _ = try Trainer(configuration: Fixtures.configuration(), policy: wrong)
+            Issue.record("accepted a vocabulary of 30")
+        } catch {
+            #expect(error.description == "model: vocabulary is 30; allowed: 26 (the Tasks tokenizer)")
+        }
+        var bad = Fixtures.configuration()
+        bad.gamma = 2
+        do {
+            _ = try Trainer(configuration: bad, policy: Fixtures.policy(Float.self))
+            Issue.record("accepted gamma 2")
+        } catch {
+            #expect(error.description == "training configuration: gamma is 2.0; allowed: [0, 1]")
+        }
+    }
+}
