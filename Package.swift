@@ -82,7 +82,7 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",
-            dependencies: ["TestSupport", "VAPO", "RLMath", "Transformer", "Tasks", "Autograd", "Kernels"],
+            dependencies: ["TestSupport", "VAPO", "RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
             swiftSettings: hostCPU),
     ]
 )

@@ -31,6 +31,8 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     public private(set) var rewardModelHistory: [Metrics] = []
     /// Value-Pretraining's per-step metrics.
     public internal(set) var valuePretrainingHistory: [Metrics] = []
+    /// The last step's rollout and advantages (for rollout dumps, `RolloutDump`).
+    public private(set) var lastRollout: (rollout: Rollout<Scalar>, estimate: AdvantageEstimate<Scalar>?)?
 
     private var prepared = false
     /// Updates of the critic's learning-rate schedule so far: value-pretraining steps, then RL steps.
@@ -93,8 +95,10 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize)
         let generated = clock.now
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
+        lastRollout = (rollout, nil)
         if rollout.count > 0 {
             let estimate = AdvantageEstimator.estimate(rollout, configuration: c)
+            lastRollout = (rollout, estimate)
             metrics.merge(RolloutMetrics.of(estimate, rollout: rollout), uniquingKeysWith: { $1 })
             let orders = epochMiniBatches(
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,

@@ -26,7 +26,7 @@ extension Trainer {
             rollout.score(policy: nil, critic: critic, reference: nil, chunkSize: c.microBatchSize)
             let values = rollout.values ?? []
             let masks = rollout.responseMasks
-            let returns = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, values: values, masks: masks, gamma: Scalar(c.gamma))
+            let returns = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: Scalar(c.gamma))
             let explained = Double(explainedVariance(values: values, returns: returns, masks: masks))
             let loss = ValueLoss(values: values, returns: returns, masks: masks, normalizer: LossNormalizer(wholeBatchMasks: masks))
             var record: Metrics = [

@@ -31,3 +31,28 @@ struct MetricsWriterTests {
         #expect(metrics.deterministicPart == ["critic/score/mean": 3])
     }
 }
+
+@Suite("Rollout dumps")
+struct RolloutDumpTests {
+    @Test("a rollout dump line gives the prompt, the response text, the verdict and score, and per-response-token advantages, values and returns")
+    func lines() throws {
+        let rollout = AdvantageTests.rollout()
+        let estimate = AdvantageEstimator.estimate(rollout, configuration: TrainingConfiguration())
+        let lines = RolloutDump.lines(step: 3, rollout: rollout, estimate: estimate)
+        #expect(lines.count == 4)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(first["step"] as? Int == 3 && first["group"] as? Int == 0)
+        #expect(first["prompt"] as? String == "3+5=" && first["response"] as? String == "12$")
+        #expect(first["correct"] as? Bool == true && first["truncated"] as? Bool == false && first["score"] as? Double == 1)
+        #expect((first["returns"] as? [Double]) == [1, 1, 1])
+        let prompt = rollout.responses[0].promptTokens.count
+        // Compared as text: Foundation's JSON parser does not always round to the nearest Double.
+        func text(_ values: ArraySlice<Double>) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
+        #expect(lines[0].contains("\"advantages\": " + text(estimate.advantages[0][prompt...])))
+        #expect(lines[0].contains("\"values\": " + text(rollout.values![0][prompt...])))
+        let third = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as! [String: Any]
+        #expect(third["truncated"] as? Bool == true && (third["advantages"] as? [Double])?.count == 45)
+        let withoutCritic = RolloutDump.lines(step: 0, rollout: Rollout<Double>(responses: rollout.responses, samplesPerGroup: 2, overlongFiltering: false), estimate: nil)
+        #expect(!withoutCritic[0].contains("values") && !withoutCritic[0].contains("advantages"))
+    }
+}

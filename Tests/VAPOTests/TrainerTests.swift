@@ -1,4 +1,6 @@
 import Autograd
+import Checkpoints
+import Foundation
 import Kernels
 import Testing
 import Transformer
@@ -132,5 +134,20 @@ struct TrainerTests {
         } catch {
             #expect(error.description == "training configuration: gamma is 2.0; allowed: [0, 1]")
         }
+    }
+}
+
+@Suite("Trainer checkpoints")
+struct TrainerCheckpointTests {
+    @Test("two runs with the same seed give byte-identical model checkpoints holding the policy and the critic")
+    func identicalBytes() throws {
+        let configuration = Fixtures.configuration()
+        let first = try TrainerTests.run(configuration).trainer.modelCheckpoint()
+        let second = try TrainerTests.run(configuration).trainer.modelCheckpoint()
+        #expect(try first.encoded() == second.encoded())
+        let policy = Fixtures.policy(Float.self)
+        #expect(first.tensors.count == 2 * policy.parameters.count + 1, "policy (language-model head) and critic (scalar head)")
+        #expect(first.metadata["vapo.step"] == "2")
+        #expect(try TrainingConfiguration.decode(json: Data(first.metadata["vapo.configuration"]!.utf8)) == configuration)
     }
 }
