@@ -37,18 +37,18 @@ public struct ActorObjective<S: KernelScalar & RLRealScalar>: Sendable {
         for chunk in Rollout<S>.chunks(rows.count, size: microBatchSize) {
             let part = Array(rows[chunk])
             let batch = PaddedBatch<S>(sequences: part.map { rollout.responses[$0].tokens }, responseMasks: part.map { rollout.responseMasks[$0] })
-            func padded(_ rows: [[S]]) -> [[S]] { batch.padded(part.map { rows[$0] }, with: 0) }
+            func padded(_ perResponse: [[S]]) -> [[S]] { batch.padded(part.map { perResponse[$0] }, with: 0) }
             let masks = batch.padded(part.map { rollout.lossMasks[$0] }, with: false)
             let tape = Tape<S>()
             let variables = policy.parameters.map { tape.variable($0) }
             let logp = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, parameters: variables).logProbabilities
-            let rows = logp.sequenceRows
+            let logpRows = logp.sequenceRows
             let policyLoss = PolicyLoss(
-                logProbabilities: rows, oldLogProbabilities: padded(rollout.oldLogProbabilities), advantages: padded(advantages),
+                logProbabilities: logpRows, oldLogProbabilities: padded(rollout.oldLogProbabilities), advantages: padded(advantages),
                 masks: masks, surrogate: surrogate, aggregation: aggregation, normalizer: normalizer)
             var loss: Tensor<S>
             if let mu = positiveExampleWeight {
-                let positive = PositiveExampleLoss(logProbabilities: rows, masks: masks, correct: part.map { correct[$0] }, normalizer: normalizer)
+                let positive = PositiveExampleLoss(logProbabilities: logpRows, masks: masks, correct: part.map { correct[$0] }, normalizer: normalizer)
                 loss = logp.recordingLoss(ActorLoss(policy: policyLoss, positiveExample: positive, positiveExampleWeight: mu))
                 statistics.positiveExampleNLL += Double(positive.value)
             } else {
@@ -56,7 +56,7 @@ public struct ActorObjective<S: KernelScalar & RLRealScalar>: Sendable {
             }
             if let beta = klCoefficient, let references = rollout.referenceLogProbabilities {
                 let kl = KLPenaltyLoss(
-                    logProbabilities: rows, referenceLogProbabilities: padded(references), masks: masks, coefficient: beta,
+                    logProbabilities: logpRows, referenceLogProbabilities: padded(references), masks: masks, coefficient: beta,
                     aggregation: aggregation, normalizer: normalizer)
                 loss = loss + logp.recordingLoss(kl)
                 statistics.klDivergence += Double(kl.divergence)

@@ -64,8 +64,10 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var lambdaCritic = 1.0
     /// The policy's λ when Length-Adaptive GAE is off (and the critic's too when Decoupled-GAE is off).
     public var lambdaPolicy = 0.95
-    /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l).
-    public var alpha = 0.05
+    /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l). The paper's 0.05 is for responses of thousands of tokens;
+    /// toy responses are ~10× shorter than its shortest, so α is 10× larger, giving λ the paper's range
+    /// (l = 20 → 0.9, 40 → 0.95, 100 → 0.98) instead of the floor λ_min for every toy response (Specs/vapo.md).
+    public var alpha = 0.5
     /// The floor of the length-adaptive λ (rl-math convention §3): the raw formula is ≤ 0 below 1/α tokens.
     public var lambdaMin = 0.5
     /// Whiten GAE advantages over the step's valid tokens (verl's default; the paper does not say).

@@ -5,8 +5,8 @@ import VAPO
 
 @Suite("Advantages of a hand-made rollout")
 struct AdvantageTests {
-    /// Two groups of two responses of lengths 3, 1, 45 and 2 tokens (45 > 2/α, so the length-adaptive λ leaves
-    /// its floor), scores ±1, and values made up per token.
+    /// Two groups of two responses of lengths 3, 1, 45 and 2 tokens (the length-adaptive λ is at its floor
+    /// for 1–3 tokens and above it for 45), scores ±1, and values made up per token.
     static func rollout(overlongFiltering: Bool = false) -> Rollout<Double> {
         let responses = [
             Fixtures.response([5, 6, Tokenizer.eos], group: 0, score: 1, correct: true),
@@ -41,8 +41,8 @@ struct AdvantageTests {
         let configuration = TrainingConfiguration()
         let estimate = AdvantageEstimator.estimate(rollout, configuration: configuration)
         let masks = rollout.responseMasks
-        let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: 0.05, lambdaMin: 0.5)
-        #expect(lambdas[0] == 0.5 && lambdas[2] == 1 - 1 / (0.05 * 45))
+        let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: configuration.alpha, lambdaMin: configuration.lambdaMin)
+        #expect(lambdas[0] == 0.5 && lambdas[2] == 1 - 1 / (0.5 * 45), "3 tokens: the floor; 45: 1 − 1/(α·l)")
         let reference = decoupledGAE(rewards: rollout.rewards, values: rollout.values!, masks: masks, gamma: 1, lambdaCritic: 1, lambdaPolicy: lambdas)
         #expect(estimate.policyLambdas == lambdas)
         #expect(estimate.advantages == whiten(reference.map(\.advantages), masks: masks))
@@ -61,7 +61,7 @@ struct AdvantageTests {
         let values = rollout.values!
         var coupled = try TrainingConfiguration.preset(named: "vapo-no-decoupled-gae")
         var estimate = AdvantageEstimator.estimate(rollout, configuration: coupled)
-        let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks)
+        let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: coupled.alpha, lambdaMin: coupled.lambdaMin)
         let perSequence = masks.indices.map { gae(rewards: rollout.rewards[$0], values: values[$0], mask: masks[$0], gamma: 1, lambda: lambdas[$0]) }
         #expect(estimate.returns == perSequence.map(\.returns))
         coupled.whitenAdvantages = false
