@@ -64,10 +64,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var lambdaCritic = 1.0
     /// The policy's λ when Length-Adaptive GAE is off (and the critic's too when Decoupled-GAE is off).
     public var lambdaPolicy = 0.95
-    /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l). The paper's 0.05 is for responses of thousands of tokens;
-    /// toy responses are ~10× shorter than its shortest, so α is 10× larger, giving λ the paper's range
-    /// (l = 20 → 0.9, 40 → 0.95, 100 → 0.98) instead of the floor λ_min for every toy response (Specs/vapo.md).
-    public var alpha = 0.5
+    /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l), the paper's 0.05 by default (issue 5). Toy responses shorter
+    /// than 40 tokens then sit at the floor λ_min; `0.5` scales the rule to toy lengths (Specs/vapo.md, "α").
+    public var alpha = 0.05
     /// The floor of the length-adaptive λ (rl-math convention §3): the raw formula is ≤ 0 below 1/α tokens.
     public var lambdaMin = 0.5
     /// Whiten GAE advantages over the step's valid tokens (verl's default; the paper does not say).
