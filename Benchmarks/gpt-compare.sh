@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Our GPT against eager PyTorch on the CPU, side by side (Benchmarks/README.md, "gpt-compare"): builds our
+# side in release, checks that both sides compute the same function, then for 1 and 2 threads and each
+# workload runs the two sides alternately for several rounds (so machine noise hits both) and prints a
+# Markdown table. Without an importable torch it runs our side alone and exits 0.
+#
+#     Benchmarks/gpt-compare.sh [--rounds N] [--threads "1 2"] [--workloads "train sample64 sample512"]
+#
+# PYTHON names the interpreter that has torch (default python3).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+rounds=3
+threads="1 2"
+workloads="train sample64 sample512"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        --threads) threads="$2"; shift 2 ;;
+        --workloads) workloads="$2"; shift 2 ;;
+        *) echo "usage: $0 [--rounds N] [--threads \"1 2\"] [--workloads \"train sample64 sample512\"]" >&2; exit 2 ;;
+    esac
+done
+python="${PYTHON:-python3}"
+
+# Untimed and timed runs per process, per workload: each process takes a few seconds on either side.
+declare -A warmup=([train]=1 [sample64]=1 [sample512]=1)
+declare -A repeats=([train]=3 [sample64]=3 [sample512]=2)
+
+swift build -c release --product gpt-compare
+ours=.build/release/gpt-compare
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+run_ours() {  # threads workload
+    VAPO_THREADS="$1" "$ours" --workload "$2" --threads "$1" --warmup "${warmup[$2]}" --repeats "${repeats[$2]}"
+}
+run_torch() {  # threads workload
+    OMP_NUM_THREADS="$1" MKL_NUM_THREADS="$1" "$python" torch/gpt_compare.py --workload "$2" --threads "$1" \
+        --warmup "${warmup[$2]}" --repeats "${repeats[$2]}" --weights "$work/check"
+}
+
+if ! "$python" -c "import torch" 2>/dev/null; then
+    echo "torch not importable: skipping the PyTorch comparison"
+    for n in $threads; do for w in $workloads; do run_ours "$n" "$w"; done; done
+    exit 0
+fi
+
+echo "torch $("$python" -c "import torch; print(torch.__version__)"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$ours" --export-weights "$work/check"
+"$python" torch/gpt_compare.py --check "$work/check"
+
+results="$work/results.jsonl"
+for n in $threads; do
+    for w in $workloads; do
+        for ((r = 0; r < rounds; r++)); do
+            # Alternate which side goes first, so that neither always follows the other's heat or cache.
+            if ((r % 2 == 0)); then run_ours "$n" "$w"; run_torch "$n" "$w"; else run_torch "$n" "$w"; run_ours "$n" "$w"; fi |
+                tee -a "$results" | "$python" torch/gpt_compare_table.py --progress
+        done
+    done
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$python" torch/gpt_compare_table.py "$results"
