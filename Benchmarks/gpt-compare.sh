@@ -46,7 +46,12 @@ if ! "$python" -c "import torch" 2>/dev/null; then
     exit 0
 fi
 
-echo "torch $("$python" -c "import torch; print(torch.__version__)"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "torch $("$python" -c "import torch; print(torch.__version__)"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"
+# PyTorch's OpenMP threads wait for each other at every op: when another process holds a core, its 2-thread
+# runs slow down many times more than ours, so a loaded machine makes the ratios meaningless.
+if "$python" -c "import os, sys; sys.exit(os.getloadavg()[0] < 0.5)"; then
+    echo "warning: the machine is busy (load average above 0.5): the ratios are not reliable, least of all at 2 threads"
+fi
 "$ours" --export-weights "$work/check"
 "$python" torch/gpt_compare.py --check "$work/check"
 
