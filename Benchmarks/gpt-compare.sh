@@ -40,17 +40,29 @@ run_torch() {  # threads workload
         --warmup "${warmup[$2]}" --repeats "${repeats[$2]}" --weights "$work/check"
 }
 
-if ! "$python" -c "import torch" 2>/dev/null; then
+# From /, so that this directory's torch/ folder cannot pass for the package.
+if ! (cd / && "$python" -c "import torch.nn") 2>/dev/null; then
     echo "torch not importable: skipping the PyTorch comparison"
     for n in $threads; do for w in $workloads; do run_ours "$n" "$w"; done; done
     exit 0
 fi
 
-echo "torch $("$python" -c "import torch; print(torch.__version__)"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"
+# Percent of all processors busy over the next 2 s (from /proc/stat), i.e. what other processes take.
+cpu_busy() {
+    local a b
+    read -ra a < <(grep '^cpu ' /proc/stat); sleep 2; read -ra b < <(grep '^cpu ' /proc/stat)
+    local total=0 idle=$(( b[4] - a[4] + b[5] - a[5] ))
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    echo $(( 100 * (total - idle) / (total > 0 ? total : 1) ))
+}
+
+echo "torch $(cd / && "$python" -c "import torch; print(torch.__version__)"); $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+busy=$(cpu_busy)
+echo "processors busy before the rounds: ${busy}%"
 # PyTorch's OpenMP threads wait for each other at every op: when another process holds a core, its 2-thread
-# runs slow down many times more than ours, so a loaded machine makes the ratios meaningless.
-if "$python" -c "import os, sys; sys.exit(os.getloadavg()[0] < 0.5)"; then
-    echo "warning: the machine is busy (load average above 0.5): the ratios are not reliable, least of all at 2 threads"
+# runs slow down many times more than ours, so a busy machine makes the ratios meaningless.
+if ((busy > 10)); then
+    echo "warning: other processes are using the processors: the ratios are not reliable, least of all at 2 threads"
 fi
 "$ours" --export-weights "$work/check"
 "$python" torch/gpt_compare.py --check "$work/check"
@@ -65,6 +77,6 @@ for n in $threads; do
         done
     done
 done
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "processors busy after the rounds: $(cpu_busy)%; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 "$python" torch/gpt_compare_table.py "$results"

@@ -31,7 +31,10 @@ enum Workload: String, CaseIterable {
     }
 
     /// Tokens one timed run processes: batch·length trained, or sequences·newTokens generated.
-    var tokensPerRun: Int { (sequences ?? Self.batch) * (sequences == nil ? Self.length : Self.newTokens) }
+    var tokensPerRun: Int {
+        guard let sequences else { return Self.batch * Self.length }
+        return sequences * Self.newTokens
+    }
 }
 
 /// `batch` rows of `length + 1` ids in 0..<vocabulary, drawn from a named stream: row b's first `length` ids
