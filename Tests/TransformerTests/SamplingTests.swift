@@ -59,15 +59,19 @@ struct SamplingTests {
         #expect(try model.sample(requests, options: other) != alone, "another step draws afresh")
     }
 
-    @Test("cached logits at every position equal the full forward's logits bit for bit (Float and Double, contexts 12 and 40)")
+    @Test("cached logits at every position equal the full forward's logits bit for bit (Float and Double, contexts 12 and 40, head widths 8 and 32, prefills of 1, half and all positions)")
     func cachedLogitsMatchFullForward() {
-        for (context, length) in [(12, 12), (40, 37)] {
-            let configuration = GPTConfiguration(layers: 2, width: 16, heads: 2, context: context, vocabulary: 11)
+        for (context, length, width) in [(12, 12, 16), (40, 37, 16), (40, 33, 64)] {
+            let configuration = GPTConfiguration(layers: 2, width: width, heads: 2, context: context, vocabulary: 11)
             let tokens = TokenBatch(Fixtures.tokens(batch: 3, length: length, vocabulary: 11, seed: context))
             let float = SamplingFixtures.randomModel(Float.self, seed: 11, configuration: configuration)
             let double = SamplingFixtures.randomModel(Double.self, seed: 11, configuration: configuration)
-            #expect(float.incrementalLogits(tokens).scalars == float.logits(tokens).scalars, "Float, context \(context)")
-            #expect(double.incrementalLogits(tokens).scalars == double.logits(tokens).scalars, "Double, context \(context)")
+            let (floatFull, doubleFull) = (float.logits(tokens).scalars, double.logits(tokens).scalars)
+            for prefill in [1, length / 2, length] {
+                let label = "context \(context), width \(width), prefill \(prefill)"
+                #expect(float.incrementalLogits(tokens, prefill: prefill).scalars == floatFull, "Float, \(label)")
+                #expect(double.incrementalLogits(tokens, prefill: prefill).scalars == doubleFull, "Double, \(label)")
+            }
         }
     }
 
