@@ -75,6 +75,22 @@ struct SamplingTests {
         }
     }
 
+    @Test("long prompts, prefilled in several blocks of rows within a batch, give the tokens each request gets alone")
+    func longPrompts() throws {
+        let configuration = GPTConfiguration(layers: 2, width: 16, heads: 2, context: 48, vocabulary: 11)
+        let model = SamplingFixtures.randomModel(Float.self, seed: 5, configuration: configuration)
+        var random = TestRandom(seed: 8)
+        // 40 requests make 3 groups of 13 or 14, each with over 256 prompt rows (more than one prefill block);
+        // alone, a request has at most 39.
+        let requests = (0..<40).map { i in
+            SamplingRequest(prompt: (0..<(20 + i % 20)).map { _ in random.index(11) }, promptIndex: i, sampleIndex: 0)
+        }
+        let options = SamplingOptions(seed: 6, temperature: 1, topP: 1, maxNewTokens: 6)
+        let alone = try requests.map { try model.sample([$0], options: options)[0] }
+        #expect(Set(alone.map(\.tokens)).count > 30, "samples should differ")
+        #expect(try model.sample(requests, options: options) == alone)
+    }
+
     @Test("greedy decoding with the cache equals greedy decoding by repeated full forwards, token for token")
     func greedyMatchesFullForward() throws {
         for seed in [21, 22] {

@@ -69,37 +69,47 @@ extension CachedAttentionKernels {
             p3.scores.store16(s3 * scale, 0)
         }
         for h in 0..<heads { softmax(scratch + h * rowLength, rows: 1, cols: positions, into: scratch + h * rowLength) }
-        // Output chunks: 16 features of one head (fewer at the end of a head), eight at a time, the last
-        // group repeating its final chunk.
-        let chunksPerHead = (hd + 15) / 16, chunks = heads * chunksPerHead
-        @inline(__always) func chunk(_ c: Int) -> (weights: UnsafeMutablePointer<Self>, feature: Int, valid: Int) {
-            let (h, j) = Swift.min(c, chunks - 1).quotientAndRemainder(dividingBy: chunksPerHead)
-            return (scratch + h * rowLength, h * hd + j * 16, Swift.min(16, hd - j * 16))
+        // Output: each feature one chain over the positions; with whole vectors per head, eight vectors of
+        // 16 consecutive features at a time, then one at a time.
+        guard hd % 16 == 0 else {
+            for f in 0..<width {
+                let w = scratch + f / hd * rowLength
+                var o: Self = 0
+                for s in 0..<positions { o = o.addingProduct(w[s], values[s * width + f]) }
+                output[f] = o
+            }
+            return
         }
-        for c in stride(from: 0, to: chunks, by: 8) {
-            let (c0, c1, c2, c3) = (chunk(c), chunk(c + 1), chunk(c + 2), chunk(c + 3))
-            let (c4, c5, c6, c7) = (chunk(c + 4), chunk(c + 5), chunk(c + 6), chunk(c + 7))
+        @inline(__always) func weights(_ feature: Int) -> UnsafeMutablePointer<Self> { scratch + feature / hd * rowLength }
+        var f = 0
+        while f + 128 <= width {
+            let (w0, w1, w2, w3) = (weights(f), weights(f + 16), weights(f + 32), weights(f + 48))
+            let (w4, w5, w6, w7) = (weights(f + 64), weights(f + 80), weights(f + 96), weights(f + 112))
             var (o0, o1, o2, o3) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
             var (o4, o5, o6, o7) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+            var v = values + f
             for s in 0..<positions {
-                let v = values + s * width
-                o0 = o0.addingProduct(SIMD16(repeating: c0.weights[s]), v.load16(c0.feature, count: c0.valid))
-                o1 = o1.addingProduct(SIMD16(repeating: c1.weights[s]), v.load16(c1.feature, count: c1.valid))
-                o2 = o2.addingProduct(SIMD16(repeating: c2.weights[s]), v.load16(c2.feature, count: c2.valid))
-                o3 = o3.addingProduct(SIMD16(repeating: c3.weights[s]), v.load16(c3.feature, count: c3.valid))
-                o4 = o4.addingProduct(SIMD16(repeating: c4.weights[s]), v.load16(c4.feature, count: c4.valid))
-                o5 = o5.addingProduct(SIMD16(repeating: c5.weights[s]), v.load16(c5.feature, count: c5.valid))
-                o6 = o6.addingProduct(SIMD16(repeating: c6.weights[s]), v.load16(c6.feature, count: c6.valid))
-                o7 = o7.addingProduct(SIMD16(repeating: c7.weights[s]), v.load16(c7.feature, count: c7.valid))
+                o0 = o0.addingProduct(SIMD16(repeating: w0[s]), v.load16(0))
+                o1 = o1.addingProduct(SIMD16(repeating: w1[s]), v.load16(16))
+                o2 = o2.addingProduct(SIMD16(repeating: w2[s]), v.load16(32))
+                o3 = o3.addingProduct(SIMD16(repeating: w3[s]), v.load16(48))
+                o4 = o4.addingProduct(SIMD16(repeating: w4[s]), v.load16(64))
+                o5 = o5.addingProduct(SIMD16(repeating: w5[s]), v.load16(80))
+                o6 = o6.addingProduct(SIMD16(repeating: w6[s]), v.load16(96))
+                o7 = o7.addingProduct(SIMD16(repeating: w7[s]), v.load16(112))
+                v += width
             }
-            output.store16(o0, c0.feature, count: c0.valid)
-            output.store16(o1, c1.feature, count: c1.valid)
-            output.store16(o2, c2.feature, count: c2.valid)
-            output.store16(o3, c3.feature, count: c3.valid)
-            output.store16(o4, c4.feature, count: c4.valid)
-            output.store16(o5, c5.feature, count: c5.valid)
-            output.store16(o6, c6.feature, count: c6.valid)
-            output.store16(o7, c7.feature, count: c7.valid)
+            let o = output + f
+            o.store16(o0, 0); o.store16(o1, 16); o.store16(o2, 32); o.store16(o3, 48)
+            o.store16(o4, 64); o.store16(o5, 80); o.store16(o6, 96); o.store16(o7, 112)
+            f += 128
+        }
+        while f < width {
+            let w = weights(f)
+            var o = SIMD16<Self>()
+            for s in 0..<positions { o = o.addingProduct(SIMD16(repeating: w[s]), values.load16(s * width + f)) }
+            output.store16(o, f)
+            f += 16
         }
     }
 
