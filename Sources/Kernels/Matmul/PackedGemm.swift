@@ -1,5 +1,5 @@
-/// Products with a right operand packed once: a weight matrix meets a new batch of rows at every step of
-/// decoding, and packing it anew at every call would cost a fifth of the work of a 32-row product.
+/// Products with a right operand packed once: a weight matrix meets a new batch of a few rows at every step
+/// of decoding, and packing it anew at every call would copy the whole matrix for a product of a few rows.
 ///
 /// The packed form is the one `gemm` builds internally (k-blocks of `GemmBlocking.depth` steps, each a run
 /// of `GemmTile.columns`-wide micro-panels), and the product runs the same register tiles, so every output
