@@ -1,5 +1,5 @@
 /// One query row's attention over one sequence's cached keys and values, every head at once, for
-/// KV-cache sampling, and the store of one position into that cache.
+/// KV-cache sampling, after storing the row's own key and value in that cache.
 ///
 /// The order mirrors the full causal attention (gemm, scale, masked softmax, gemm), so a cached row equals
 /// the full pass bit for bit: each score is one FMA chain over the head's features from feature 0
@@ -18,57 +18,94 @@
 /// position s at `keys[((s / 16) · width + f) · 16 + s % 16]`; value feature f of position s at
 /// `values[s · width + f]`.
 public protocol CachedAttentionKernels: SoftmaxKernels {
-    /// output[h·headWidth + i] = Σ_s p_{h,s} · values[s, h·headWidth + i] with
-    /// p_h = softmax_s((Σ_i query[h·headWidth + i] · key[s, h·headWidth + i]) · scale), for s < positions
-    /// and every head h < heads.
+    /// Stores `key` and `value` (width = heads · headWidth scalars each) at `position` of one sequence's
+    /// cache, then writes to `output` the attention of `query` over positions 0 ... position:
+    /// output[h·headWidth + i] = Σ_s p_{h,s} · value[s, h·headWidth + i] with
+    /// p_h = softmax_s((Σ_i query[h·headWidth + i] · key[s, h·headWidth + i]) · scale), for every head h.
     ///
-    /// `query` and `output` hold width = heads · headWidth scalars. Key tiles are read whole: the lanes of
-    /// the last tile past `positions` are read and ignored (`storeKeysAndValues` initialises them).
-    /// `scratch` holds `heads · 16 · ⌈positions / 16⌉` scalars.
+    /// Positions are stored in increasing order from 0 (rows of one sequence in one batch, in that order):
+    /// a position that starts a key tile zeroes the tile first, so the lanes past the last position, which
+    /// are read in whole tiles and ignored, are initialised. `query`, `key`, `value` and `output` hold
+    /// width scalars; `scratch` holds `heads · 16 · ⌈(position + 1) / 16⌉`.
     static func cachedAttention(
-        query: UnsafePointer<Self>, keys: UnsafePointer<Self>, values: UnsafePointer<Self>, positions: Int,
-        heads: Int, headWidth: Int, scale: Self, scratch: UnsafeMutablePointer<Self>,
-        into output: UnsafeMutablePointer<Self>)
-
-    /// Stores one position's keys and values (`width` scalars each) at `position` of a sequence's cache.
-    /// A position that starts a tile (a multiple of 16) first zeroes that tile, so positions must be stored
-    /// in increasing order, starting from 0.
-    static func storeKeysAndValues(
-        keys: UnsafePointer<Self>, values: UnsafePointer<Self>, width: Int, position: Int,
-        cacheKeys: UnsafeMutablePointer<Self>, cacheValues: UnsafeMutablePointer<Self>)
+        query: UnsafePointer<Self>, key: UnsafePointer<Self>, value: UnsafePointer<Self>, position: Int,
+        cacheKeys: UnsafeMutablePointer<Self>, cacheValues: UnsafeMutablePointer<Self>, heads: Int, headWidth: Int,
+        scale: Self, scratch: UnsafeMutablePointer<Self>, into output: UnsafeMutablePointer<Self>)
 }
 
 extension CachedAttentionKernels {
     @inlinable
     public static func cachedAttention(
-        query: UnsafePointer<Self>, keys: UnsafePointer<Self>, values: UnsafePointer<Self>, positions: Int,
-        heads: Int, headWidth hd: Int, scale: Self, scratch: UnsafeMutablePointer<Self>,
-        into output: UnsafeMutablePointer<Self>
+        query: UnsafePointer<Self>, key: UnsafePointer<Self>, value: UnsafePointer<Self>, position: Int,
+        cacheKeys keys: UnsafeMutablePointer<Self>, cacheValues values: UnsafeMutablePointer<Self>, heads: Int,
+        headWidth hd: Int, scale: Self, scratch: UnsafeMutablePointer<Self>, into output: UnsafeMutablePointer<Self>
     ) {
-        precondition(positions >= 1, "cachedAttention: no positions")
-        let width = heads * hd, blocks = (positions + 15) / 16, rowLength = blocks * 16
-        // Scores of (head, tile) pairs, four at a time; the last group repeats its final pair (recomputed
-        // and stored again, the same bits).
-        let pairs = heads * blocks
-        @inline(__always) func pair(_ p: Int) -> (query: UnsafePointer<Self>, keys: UnsafePointer<Self>, scores: UnsafeMutablePointer<Self>) {
-            let (h, b) = Swift.min(p, pairs - 1).quotientAndRemainder(dividingBy: blocks)
-            return (query + h * hd, keys + (b * width + h * hd) * 16, scratch + h * rowLength + b * 16)
-        }
-        for p in stride(from: 0, to: pairs, by: 4) {
-            let (p0, p1, p2, p3) = (pair(p), pair(p + 1), pair(p + 2), pair(p + 3))
-            var (s0, s1, s2, s3) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
-            for i in 0..<hd {
-                s0 = s0.addingProduct(SIMD16(repeating: p0.query[i]), p0.keys.load16(i * 16))
-                s1 = s1.addingProduct(SIMD16(repeating: p1.query[i]), p1.keys.load16(i * 16))
-                s2 = s2.addingProduct(SIMD16(repeating: p2.query[i]), p2.keys.load16(i * 16))
-                s3 = s3.addingProduct(SIMD16(repeating: p3.query[i]), p3.keys.load16(i * 16))
+        precondition(position >= 0, "cachedAttention: position \(position)")
+        let width = heads * hd, positions = position + 1, blocks = (positions + 15) / 16, rowLength = blocks * 16
+        let (last, lane) = position.quotientAndRemainder(dividingBy: 16)
+        let tile = keys + last * width * 16
+        // Scores of (head, tile) pairs of `tiles`, four at a time; the last group repeats its final pair
+        // (recomputed and stored again, the same bits).
+        @inline(__always) func scores(tiles: Range<Int>) {
+            let pairs = heads * tiles.count
+            @inline(__always) func pair(_ p: Int) -> (query: UnsafePointer<Self>, keys: UnsafePointer<Self>, scores: UnsafeMutablePointer<Self>) {
+                let (h, j) = Swift.min(p, pairs - 1).quotientAndRemainder(dividingBy: tiles.count)
+                let b = tiles.lowerBound + j
+                let tileKeys: UnsafePointer<Self> = UnsafePointer(keys) + (b * width + h * hd) * 16
+                return (query + h * hd, tileKeys, scratch + h * rowLength + b * 16)
             }
-            p0.scores.store16(s0 * scale, 0)
-            p1.scores.store16(s1 * scale, 0)
-            p2.scores.store16(s2 * scale, 0)
-            p3.scores.store16(s3 * scale, 0)
+            for p in stride(from: 0, to: pairs, by: 4) {
+                let (p0, p1, p2, p3) = (pair(p), pair(p + 1), pair(p + 2), pair(p + 3))
+                var (s0, s1, s2, s3) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+                for i in 0..<hd {
+                    s0 = s0.addingProduct(SIMD16(repeating: p0.query[i]), p0.keys.load16(i * 16))
+                    s1 = s1.addingProduct(SIMD16(repeating: p1.query[i]), p1.keys.load16(i * 16))
+                    s2 = s2.addingProduct(SIMD16(repeating: p2.query[i]), p2.keys.load16(i * 16))
+                    s3 = s3.addingProduct(SIMD16(repeating: p3.query[i]), p3.keys.load16(i * 16))
+                }
+                p0.scores.store16(s0 * scale, 0)
+                p1.scores.store16(s1 * scale, 0)
+                p2.scores.store16(s2 * scale, 0)
+                p3.scores.store16(s3 * scale, 0)
+            }
         }
-        for h in 0..<heads { softmax(scratch + h * rowLength, rows: 1, cols: positions, into: scratch + h * rowLength) }
+        // The earlier positions' scores from the cache (when this position starts a tile, that tile holds
+        // nothing yet); this position's own score from `key`, by the same chain, so that the key's stores
+        // below never feed a load right away (a vector load of a line with pending scalar stores stalls).
+        scores(tiles: 0..<(lane == 0 ? last : blocks))
+        var h = 0
+        while h < heads {
+            // Four heads' chains at a time (the last group repeats its final head), to hide the FMA latency.
+            let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
+            var (d0, d1, d2, d3): (Self, Self, Self, Self) = (0, 0, 0, 0)
+            for i in 0..<hd {
+                d0 = d0.addingProduct(query[h0 * hd + i], key[h0 * hd + i])
+                d1 = d1.addingProduct(query[h1 * hd + i], key[h1 * hd + i])
+                d2 = d2.addingProduct(query[h2 * hd + i], key[h2 * hd + i])
+                d3 = d3.addingProduct(query[h3 * hd + i], key[h3 * hd + i])
+            }
+            scratch[h0 * rowLength + position] = d0 * scale
+            scratch[h1 * rowLength + position] = d1 * scale
+            scratch[h2 * rowLength + position] = d2 * scale
+            scratch[h3 * rowLength + position] = d3 * scale
+            h += 4
+        }
+        if lane == 0 {
+            for f in 0..<width { tile.store16(SIMD16(), f * 16) }
+        }
+        for f in 0..<width { tile[f * 16 + lane] = key[f] }
+        for start in stride(from: 0, to: width, by: 16) {
+            (values + position * width).store16(value.load16(start, count: width - start), start, count: width - start)
+        }
+        // The softmax over whole rows of 16-position blocks, the positions past this one set to −∞: they get
+        // exactly 0 and add exact zeros to the sum, as the padding of a last partial block would (the
+        // kernel's result on the first `positions` entries is the same), without the partial block's
+        // lane-by-lane loads and stores.
+        for h in 0..<heads {
+            let row = scratch + h * rowLength
+            for s in positions..<rowLength { row[s] = -.infinity }
+            softmax(row, rows: 1, cols: rowLength, into: row)
+        }
         // Output: each feature one chain over the positions; with whole vectors per head, eight vectors of
         // 16 consecutive features at a time, then one at a time.
         guard hd % 16 == 0 else {
@@ -110,24 +147,6 @@ extension CachedAttentionKernels {
             for s in 0..<positions { o = o.addingProduct(SIMD16(repeating: w[s]), values.load16(s * width + f)) }
             output.store16(o, f)
             f += 16
-        }
-    }
-
-    @inlinable
-    public static func storeKeysAndValues(
-        keys: UnsafePointer<Self>, values: UnsafePointer<Self>, width: Int, position: Int,
-        cacheKeys: UnsafeMutablePointer<Self>, cacheValues: UnsafeMutablePointer<Self>
-    ) {
-        let (block, lane) = position.quotientAndRemainder(dividingBy: 16)
-        let tile = cacheKeys + block * width * 16
-        if lane == 0 {
-            for f in 0..<width { tile.store16(SIMD16(), f * 16) }
-        }
-        for f in 0..<width { tile[f * 16 + lane] = keys[f] }
-        let row = cacheValues + position * width
-        for start in stride(from: 0, to: width, by: 16) {
-            let valid = Swift.min(16, width - start)
-            row.store16(values.load16(start, count: valid), start, count: valid)
         }
     }
 }

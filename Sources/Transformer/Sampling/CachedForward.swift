@@ -43,9 +43,9 @@ final class CachedForward<Scalar: KernelScalar> {
     deinit { buffer.deallocate() }
 
     /// The logits [rows, vocabulary] of `rows`, each row's keys and values stored in its slot's cache at its
-    /// position first, so that rows of one sequence at consecutive positions may share a call (the prefill).
-    /// Each row's position must be at most the number of positions its slot already holds (counting this
-    /// call's earlier rows). Valid until the next call.
+    /// position as the row attends, in row order, so that rows of one sequence at consecutive positions may
+    /// share a call (the prefill). Each row's position must equal the number of positions its slot already
+    /// holds (counting this call's earlier rows). Valid until the next call.
     func logits(_ rows: UnsafeBufferPointer<CachedRow>) -> UnsafePointer<Scalar> {
         let n = rows.count
         precondition(n <= maxRows, "CachedForward: \(n) rows, at most \(maxRows)")
@@ -59,15 +59,11 @@ final class CachedForward<Scalar: KernelScalar> {
             norm(x, block.attentionNorm, rows: n, into: normed)
             linear(normed, block.qkv, rows: n, into: qkv)
             for (r, row) in rows.enumerated() {
-                Scalar.storeKeysAndValues(
-                    keys: qkv + r * 3 * d + d, values: qkv + r * 3 * d + 2 * d, width: d, position: row.position,
-                    cacheKeys: cache.keys(slot: row.slot, layer: layer), cacheValues: cache.values(slot: row.slot, layer: layer))
-            }
-            for (r, row) in rows.enumerated() {
+                let q = qkv + r * 3 * d
                 Scalar.cachedAttention(
-                    query: qkv + r * 3 * d, keys: cache.keys(slot: row.slot, layer: layer),
-                    values: cache.values(slot: row.slot, layer: layer), positions: row.position + 1, heads: heads,
-                    headWidth: hd, scale: scale, scratch: scratch, into: attended + r * d)
+                    query: q, key: q + d, value: q + 2 * d, position: row.position,
+                    cacheKeys: cache.keys(slot: row.slot, layer: layer), cacheValues: cache.values(slot: row.slot, layer: layer),
+                    heads: heads, headWidth: hd, scale: scale, scratch: scratch, into: attended + r * d)
             }
             linear(attended, block.attentionOutput, rows: n, into: projected)
             Scalar.add(x, projected, count: n * d, into: x)

@@ -5,7 +5,7 @@ import Kernels
 /// (slot, layer) has its own region, so a sequence's attention never reads another sequence.
 ///
 /// Regions start on 64-byte boundaries, so that a key tile's 16 lanes are one cache line. The memory is not
-/// zeroed: `storeKeysAndValues` initialises each key tile when it stores the tile's first position.
+/// zeroed: `cachedAttention` initialises each key tile when it stores the tile's first position.
 final class KeyValueCache<Scalar: KernelScalar> {
     let layers: Int, width: Int
     /// Scalars of each (slot, layer) region's keys (and of its values): room for `capacity` positions in
