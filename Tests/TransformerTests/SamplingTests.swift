@@ -178,6 +178,9 @@ struct SamplingTests {
         #expect(try model.sample(prompts: Array(prompts.prefix(5)), options: noStop).allSatisfy { $0.length == 7 })
         noStop.maxNewTokens = 0
         #expect(try model.sample(prompts: prompts, options: noStop).allSatisfy { $0.tokens.isEmpty })
+        // A huge maxNewTokens: every sequence runs to the context.
+        noStop.maxNewTokens = .max
+        #expect(try model.sample(prompts: prompts, options: noStop).allSatisfy { $0.stop == .context })
     }
 
     @Test("invalid options or prompts (temperature < 0 or not finite, top-p outside (0, 1], empty or too long prompt, ids outside the vocabulary) are errors naming the field")

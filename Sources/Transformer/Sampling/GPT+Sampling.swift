@@ -18,8 +18,8 @@ extension GPT {
     ///
     /// The requests are cut into groups of consecutive requests (`SamplingGroups`, a count that depends only
     /// on the number of requests), sampled in parallel, each group from start to end on one thread. Within a
-    /// group, every prompt goes through at once (the prefill), and then every unfinished sequence feeds its
-    /// last draw at its own position as one row of each step; a sequence's rows read only its own cache,
+    /// group, the prompts go through first (the prefill, many rows per pass), and then every unfinished
+    /// sequence feeds its last draw at its own position as one row of each step; a sequence's rows read only its own cache,
     /// so its tokens never depend on the group. Token t of the response of request (i, j) is drawn with
     /// `options.stream(prompt: i, sample: j).uniform(at: t)`. A sequence stops at EOS, after
     /// `maxNewTokens` tokens, or when prompt and response fill the context (so the whole sequence can be
@@ -30,7 +30,8 @@ extension GPT {
         for (index, request) in requests.enumerated() { try request.validate(for: configuration, index: index) }
         guard let longest = requests.map(\.prompt.count).max() else { return [] }
         let weights = InferenceWeights(self)
-        let capacity = min(configuration.context, longest + options.maxNewTokens)
+        // The positions a sequence can reach (maxNewTokens may be as large as Int.max).
+        let capacity = longest + min(options.maxNewTokens, configuration.context - longest)
         let groups = SamplingGroups(requests: requests.count)
         var results = [SampledSequence](repeating: SampledSequence(tokens: [], stop: .maxNewTokens), count: requests.count)
         results.withUnsafeMutableBufferPointer { results in
