@@ -59,16 +59,36 @@ struct SamplingTests {
         #expect(try model.sample(requests, options: other) != alone, "another step draws afresh")
     }
 
-    @Test("cached logits at every position equal the full forward's logits bit for bit (Float and Double, contexts 12 and 40)")
+    @Test("cached logits at every position equal the full forward's logits bit for bit (Float and Double, contexts 12 and 40, head widths 8 and 32, prefills of 1, half and all positions)")
     func cachedLogitsMatchFullForward() {
-        for (context, length) in [(12, 12), (40, 37)] {
-            let configuration = GPTConfiguration(layers: 2, width: 16, heads: 2, context: context, vocabulary: 11)
+        for (context, length, width) in [(12, 12, 16), (40, 37, 16), (40, 33, 64)] {
+            let configuration = GPTConfiguration(layers: 2, width: width, heads: 2, context: context, vocabulary: 11)
             let tokens = TokenBatch(Fixtures.tokens(batch: 3, length: length, vocabulary: 11, seed: context))
             let float = SamplingFixtures.randomModel(Float.self, seed: 11, configuration: configuration)
             let double = SamplingFixtures.randomModel(Double.self, seed: 11, configuration: configuration)
-            #expect(float.incrementalLogits(tokens).scalars == float.logits(tokens).scalars, "Float, context \(context)")
-            #expect(double.incrementalLogits(tokens).scalars == double.logits(tokens).scalars, "Double, context \(context)")
+            let (floatFull, doubleFull) = (float.logits(tokens).scalars, double.logits(tokens).scalars)
+            for prefill in [1, length / 2, length] {
+                let label = "context \(context), width \(width), prefill \(prefill)"
+                #expect(float.incrementalLogits(tokens, prefill: prefill).scalars == floatFull, "Float, \(label)")
+                #expect(double.incrementalLogits(tokens, prefill: prefill).scalars == doubleFull, "Double, \(label)")
+            }
         }
+    }
+
+    @Test("long prompts, prefilled in several blocks of rows within a batch, give the tokens each request gets alone")
+    func longPrompts() throws {
+        let configuration = GPTConfiguration(layers: 2, width: 16, heads: 2, context: 48, vocabulary: 11)
+        let model = SamplingFixtures.randomModel(Float.self, seed: 5, configuration: configuration)
+        var random = TestRandom(seed: 8)
+        // 40 requests make 3 groups of 13 or 14, each with over 256 prompt rows (more than one prefill block);
+        // alone, a request has at most 39.
+        let requests = (0..<40).map { i in
+            SamplingRequest(prompt: (0..<(20 + i % 20)).map { _ in random.index(11) }, promptIndex: i, sampleIndex: 0)
+        }
+        let options = SamplingOptions(seed: 6, temperature: 1, topP: 1, maxNewTokens: 6)
+        let alone = try requests.map { try model.sample([$0], options: options)[0] }
+        #expect(Set(alone.map(\.tokens)).count > 30, "samples should differ")
+        #expect(try model.sample(requests, options: options) == alone)
     }
 
     @Test("greedy decoding with the cache equals greedy decoding by repeated full forwards, token for token")
@@ -158,6 +178,9 @@ struct SamplingTests {
         #expect(try model.sample(prompts: Array(prompts.prefix(5)), options: noStop).allSatisfy { $0.length == 7 })
         noStop.maxNewTokens = 0
         #expect(try model.sample(prompts: prompts, options: noStop).allSatisfy { $0.tokens.isEmpty })
+        // A huge maxNewTokens: every sequence runs to the context.
+        noStop.maxNewTokens = .max
+        #expect(try model.sample(prompts: prompts, options: noStop).allSatisfy { $0.stop == .context })
     }
 
     @Test("invalid options or prompts (temperature < 0 or not finite, top-p outside (0, 1], empty or too long prompt, ids outside the vocabulary) are errors naming the field")

@@ -42,13 +42,8 @@ extension MatmulKernels {
         let groups = (panels + groupSize - 1) / groupSize
         Parallel.forEachChunk(count: count * groups) { chunk in
             let (matrix, group) = chunk.quotientAndRemainder(dividingBy: groups)
-            for p0 in stride(from: 0, to: k, by: GemmBlocking.depth) {
-                let depth = p0..<min(p0 + GemmBlocking.depth, k)
-                for jp in group * groupSize..<min((group + 1) * groupSize, panels) {
-                    let panel = packedB + matrix * packedBPerMatrix + p0 * panels * nr + jp * depth.count * nr
-                    packB(problem.b, matrix: matrix, n: n, depth: depth, panel: jp, into: panel)
-                }
-            }
+            packPanels(problem.b, matrix: matrix, n: n, k: k, panels: group * groupSize..<min((group + 1) * groupSize, panels),
+                       into: packedB + matrix * packedBPerMatrix)
         }
 
         let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
@@ -60,7 +55,7 @@ extension MatmulKernels {
             let rows = block * GemmBlocking.rows..<min((block + 1) * GemmBlocking.rows, m)
             let columnPanels = columnBlock * panelsPerChunk..<min((columnBlock + 1) * panelsPerChunk, panels)
             multiplyBlock(problem, matrix: matrix, rows: rows, columnPanels: columnPanels,
-                          packedB: packedB + matrix * packedBPerMatrix, panels: panels)
+                          packedB: UnsafePointer(packedB + matrix * packedBPerMatrix), panels: panels)
         }
     }
 
@@ -68,9 +63,9 @@ extension MatmulKernels {
     /// k-block after k-block. Within a block, each row panel of A stays in cache while it meets every B
     /// micro-panel, streamed from L2. A is read in place, except a last partial panel, which is first
     /// copied into a zero-padded panel.
-    private static func multiplyBlock(
+    static func multiplyBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
-        packedB: UnsafeMutablePointer<Self>, panels: Int
+        packedB: UnsafePointer<Self>, panels: Int
     ) {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
         let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
@@ -88,7 +83,7 @@ extension MatmulKernels {
                 if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
                 for jp in columnPanels {
                     let j = jp * nr
-                    let bPanel = UnsafePointer(packedB + p0 * panels * nr + jp * depth.count * nr)
+                    let bPanel = packedB + p0 * panels * nr + jp * depth.count * nr
                     let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
                     // Each call passes one stride as a literal, so that after inlining the tile addresses A
                     // with constant offsets instead of a chain of run-time multiples.

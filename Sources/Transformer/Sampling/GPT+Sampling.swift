@@ -16,100 +16,77 @@ extension GPT {
 
     /// Continues every request with the KV cache, without a tape (Specs/model.md, "Sampling").
     ///
-    /// No padding: at each step every unfinished sequence feeds one token at its own position (a prompt
-    /// token while its prompt lasts — the prefill — then the token it drew), so one step costs one row per
-    /// sequence through the network and its attention reads only its own cache. Token t of the response of
-    /// request (i, j) is drawn with `options.stream(prompt: i, sample: j).uniform(at: t)`. A sequence stops
-    /// at EOS, after `maxNewTokens` tokens, or when prompt and response fill the context (so the whole sequence
-    /// can be scored by `logits`); then it no longer changes.
+    /// The requests are cut into groups of consecutive requests (`SamplingGroups`, a count that depends only
+    /// on the number of requests), sampled in parallel, each group from start to end on one thread. Within a
+    /// group, the prompts go through first (the prefill, many rows per pass), and then every unfinished
+    /// sequence feeds its last draw at its own position as one row of each step; a sequence's rows read only its own cache,
+    /// so its tokens never depend on the group. Token t of the response of request (i, j) is drawn with
+    /// `options.stream(prompt: i, sample: j).uniform(at: t)`. A sequence stops at EOS, after
+    /// `maxNewTokens` tokens, or when prompt and response fill the context (so the whole sequence can be
+    /// scored by `logits`); then it leaves the step's rows.
     public func sample(_ requests: [SamplingRequest], options: SamplingOptions) throws(SamplingError) -> [SampledSequence] {
         precondition(head == .languageModel, "sample needs a language-model head; this model has \(head)")
         try options.validate(for: configuration)
         for (index, request) in requests.enumerated() { try request.validate(for: configuration, index: index) }
-        let streams = requests.map { options.stream(prompt: $0.promptIndex, sample: $0.sampleIndex) }
-        var results = requests.map {
-            SampledSequence(tokens: [], stop: options.maxNewTokens > 0 && $0.prompt.count == configuration.context ? .context : .maxNewTokens)
-        }
-        var finished = requests.map { options.maxNewTokens == 0 || $0.prompt.count == configuration.context }
-        var cache = KeyValueCache<Scalar>(configuration: configuration, batch: requests.count)
-        var position = 0
-        while true {
-            // Rows of this step: every unfinished sequence at `position`, fed its prompt or its last draw.
-            let active = requests.indices.filter { !finished[$0] }
-            if active.isEmpty { break }
-            let tokens = active.map { b in
-                position < requests[b].prompt.count ? requests[b].prompt[position] : results[b].tokens[position - requests[b].prompt.count]
+        guard let longest = requests.map(\.prompt.count).max() else { return [] }
+        let weights = InferenceWeights(self)
+        // The positions a sequence can reach (maxNewTokens may be as large as Int.max).
+        let capacity = longest + min(options.maxNewTokens, configuration.context - longest)
+        let groups = SamplingGroups(requests: requests.count)
+        var results = [SampledSequence](repeating: SampledSequence(tokens: [], stop: .maxNewTokens), count: requests.count)
+        results.withUnsafeMutableBufferPointer { results in
+            Parallel.forEachChunk(count: groups.count) { group in
+                let range = groups.range(group)
+                var sampler = GroupSampler(
+                    weights: weights, requests: requests[range], options: options, capacity: capacity)
+                sampler.run()
+                for (offset, result) in sampler.results.enumerated() { results[range.lowerBound + offset] = result }
             }
-            let logits = cachedLogits(tokens: tokens, rows: active.map { ($0, position) }, cache: &cache)
-            let v = configuration.vocabulary
-            for (r, b) in active.enumerated() where position + 1 >= requests[b].prompt.count {
-                let t = results[b].tokens.count
-                let token = TokenChoice.choose(
-                    logits: Array(logits[(r * v)..<((r + 1) * v)]), temperature: options.temperature, topP: options.topP,
-                    uniform: streams[b].uniform(Scalar.self, at: UInt64(t)))
-                results[b].tokens.append(token)
-                if token == options.endOfSequence {
-                    results[b].stop = .endOfSequence
-                    finished[b] = true
-                } else if results[b].tokens.count == options.maxNewTokens {
-                    finished[b] = true
-                } else if requests[b].prompt.count + results[b].tokens.count == configuration.context {
-                    results[b].stop = .context
-                    finished[b] = true
-                }
-            }
-            position += 1
         }
         return results
     }
 
-    /// The logits [batch, length, vocabulary] of `tokens` computed position by position through the KV cache,
-    /// as `sample` computes them (Specs/model.md, "Sampling": they match `logits` within the stated tolerance).
-    public func incrementalLogits(_ tokens: TokenBatch) -> Tensor<Scalar> {
+    /// The logits [batch, length, vocabulary] of `tokens` computed through the KV cache as `sample` computes
+    /// them: positions 0 ..< `prefill` of every sequence in one pass, then one position per step
+    /// (Specs/model.md, "Sampling": they equal `logits` bit for bit).
+    public func incrementalLogits(_ tokens: TokenBatch, prefill: Int = 1) -> Tensor<Scalar> {
         precondition(head == .languageModel, "incrementalLogits needs a language-model head; this model has \(head)")
         let (b, t, v) = (tokens.batch, tokens.length, configuration.vocabulary)
         precondition(t >= 1 && t <= configuration.context, "incrementalLogits: sequence length \(t) outside 1...\(configuration.context)")
+        precondition((1...t).contains(prefill), "incrementalLogits: prefill \(prefill) outside 1...\(t)")
         for id in tokens.ids {
             precondition(id >= 0 && id < v, "incrementalLogits: token id \(id) outside 0..<\(v)")
         }
-        var cache = KeyValueCache<Scalar>(configuration: configuration, batch: b)
+        let forward = CachedForward(weights: InferenceWeights(self), slots: b, capacity: t, maxRows: b * prefill)
         var logits = [Scalar](repeating: 0, count: b * t * v)
-        for position in 0..<t {
-            let step = cachedLogits(tokens: (0..<b).map { tokens[$0, position] }, rows: (0..<b).map { ($0, position) }, cache: &cache)
-            for row in 0..<b {
-                for i in 0..<v { logits[(row * t + position) * v + i] = step[row * v + i] }
+        func run(_ rows: [CachedRow]) {
+            let step = rows.withUnsafeBufferPointer { forward.logits($0) }
+            for (r, row) in rows.enumerated() {
+                for i in 0..<v { logits[(row.slot * t + row.position) * v + i] = step[r * v + i] }
             }
+        }
+        run((0..<b).flatMap { slot in (0..<prefill).map { CachedRow(slot: slot, position: $0, token: tokens[slot, $0]) } })
+        for position in prefill..<t {
+            run((0..<b).map { CachedRow(slot: $0, position: position, token: tokens[$0, position]) })
         }
         return Tensor(shape: [b, t, v], scalars: logits)
     }
+}
 
-    /// The logits [rows, vocabulary] of one new token per row (sequence `rows[r].sequence`, at
-    /// `rows[r].position`), the earlier positions read from `cache`, this one's keys and values written to it.
-    /// Mirrors `hidden` and `logits` op for op on rows: embedding sum, and per block layer norm, fused qkv,
-    /// attention, output projection, residual, layer norm, MLP, residual; final layer norm; lm_head.
-    func cachedLogits(tokens: [Int], rows: [(sequence: Int, position: Int)], cache: inout KeyValueCache<Scalar>) -> [Scalar] {
-        let (n, d) = (rows.count, configuration.width)
-        func p(_ name: String) -> Tensor<Scalar> { parameter(name, in: nil) }
-        func linear(_ x: Tensor<Scalar>, _ name: String) -> Tensor<Scalar> {
-            Tensor.matmul(x, p("\(name).weight")) + p("\(name).bias")
-        }
-        func norm(_ x: Tensor<Scalar>, _ name: String) -> Tensor<Scalar> {
-            x.layerNormalized(scale: p("\(name).scale"), offset: p("\(name).offset"), epsilon: 1e-5)
-        }
-        let embedding = p("token_embedding").scalars, positions = p("position_embedding").scalars
-        var start = [Scalar](repeating: 0, count: n * d)
-        for r in 0..<n {
-            for i in 0..<d { start[r * d + i] = embedding[tokens[r] * d + i] + positions[rows[r].position * d + i] }
-        }
-        var x = Tensor(shape: [n, d], scalars: start)
-        for layer in 0..<configuration.layers {
-            let block = "blocks.\(layer)"
-            let qkv = linear(norm(x, "\(block).attention_norm"), "\(block).attention.qkv")
-            let attended = cache.attend(qkv.scalars, rows: rows, layer: layer)
-            x = x + linear(Tensor(shape: [n, d], scalars: attended), "\(block).attention.output")
-            let up = linear(norm(x, "\(block).mlp_norm"), "\(block).mlp.up")
-            x = x + linear(up.gelu(), "\(block).mlp.down")
-        }
-        return Tensor.matmul(norm(x, "final_norm"), p("lm_head.weight")).scalars
+/// How `sample` cuts n requests into groups of consecutive requests: ⌈n / 16⌉ groups (at least 2 when
+/// n ≥ 2, so that two threads share a small batch), sizes differing by at most one. Results do not depend
+/// on the cut. 16 rows per step (two register-tile heights of the gemm) measured fastest on one core
+/// among 4 to 128: larger groups stream more cache (keys and values) per step past the core's L2, smaller
+/// ones read every weight matrix from L3 for fewer rows.
+struct SamplingGroups {
+    static let rowsPerGroup = 16
+    let requests: Int, count: Int
+
+    init(requests: Int) {
+        self.requests = requests
+        count = max((requests + Self.rowsPerGroup - 1) / Self.rowsPerGroup, min(requests, 2))
     }
+
+    /// The requests of group g.
+    func range(_ g: Int) -> Range<Int> { (g * requests / count)..<((g + 1) * requests / count) }
 }

@@ -1,58 +1,35 @@
-import Autograd
 import Kernels
 
-/// Each layer's keys and values of every position seen so far, [batch, heads, context, headWidth] per layer,
-/// row-major: sequence b's slot touches only b's rows, so its attention never reads another sequence.
-struct KeyValueCache<Scalar: KernelScalar> {
-    let configuration: GPTConfiguration
-    var keys: [[Scalar]]
-    var values: [[Scalar]]
+/// Each layer's keys and values of every position seen so far, for `slots` sequences, laid out as the
+/// `cachedAttention` kernel reads them (keys in tiles of 16 positions, values by position). Each
+/// (slot, layer) has its own region, so a sequence's attention never reads another sequence.
+///
+/// Regions start on 64-byte boundaries, so that a key tile's 16 lanes are one cache line. The memory is not
+/// zeroed: `cachedAttention` initialises each key tile when it stores the tile's first position.
+final class KeyValueCache<Scalar: KernelScalar> {
+    let layers: Int, width: Int
+    /// Scalars of each (slot, layer) region's keys (and of its values): room for `capacity` positions in
+    /// whole tiles.
+    let regionSize: Int
+    private let storage: UnsafeMutablePointer<Scalar>
 
-    init(configuration: GPTConfiguration, batch: Int) {
-        self.configuration = configuration
-        let size = batch * configuration.heads * configuration.context * configuration.headWidth
-        keys = Array(repeating: [Scalar](repeating: 0, count: size), count: configuration.layers)
-        values = keys
+    /// A cache for `slots` sequences of at most `capacity` positions each.
+    init(configuration: GPTConfiguration, slots: Int, capacity: Int) {
+        (layers, width) = (configuration.layers, configuration.width)
+        let lineScalars = 64 / MemoryLayout<Scalar>.stride
+        regionSize = ((capacity + 15) / 16 * 16 * width + lineScalars - 1) / lineScalars * lineScalars
+        let count = slots * layers * 2 * regionSize
+        storage = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Scalar>.stride, alignment: 64)
+            .bindMemory(to: Scalar.self, capacity: count)
     }
 
-    /// Offset of (sequence, head, position, 0).
-    func offset(_ sequence: Int, _ head: Int, _ position: Int) -> Int {
-        ((sequence * configuration.heads + head) * configuration.context + position) * configuration.headWidth
+    deinit { storage.deallocate() }
+
+    /// The keys of (slot, layer); its values follow them.
+    func keys(slot: Int, layer: Int) -> UnsafeMutablePointer<Scalar> {
+        storage + (slot * layers + layer) * 2 * regionSize
     }
 
-    /// Stores the keys and values of `qkv` rows (one per entry of `rows`: sequence and position) in `layer`,
-    /// then returns each row's attention output [rows, width]: per head, softmax(q·kᵀ·(1/√headWidth)) over
-    /// positions 0 ... position of its own sequence, times v (the causal mask, with nothing masked left).
-    mutating func attend(_ qkv: [Scalar], rows: [(sequence: Int, position: Int)], layer: Int) -> [Scalar] {
-        let (d, h, hd) = (configuration.width, configuration.heads, configuration.headWidth)
-        let scale = 1 / Scalar(hd).squareRoot()
-        var output = [Scalar](repeating: 0, count: rows.count * d)
-        let offsets = rows.map { row in (0..<h).map { offset(row.sequence, $0, 0) } }
-        let context = configuration.context
-        qkv.withUnsafeBufferPointer { qkv in
-            keys[layer].withUnsafeMutableBufferPointer { keys in
-                values[layer].withUnsafeMutableBufferPointer { values in
-                    output.withUnsafeMutableBufferPointer { output in
-                        let (q, k, v, o) = (qkv.baseAddress!, keys.baseAddress!, values.baseAddress!, output.baseAddress!)
-                        // One chunk per row: a row writes only its own cache slots and output row.
-                        Parallel.forEachChunk(count: rows.count) { r in
-                            let row = rows[r]
-                            withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * context) { scratch in
-                                for head in 0..<h {
-                                    let slot = offsets[r][head], at = slot + row.position * hd
-                                    (k + at).update(from: q + r * 3 * d + d + head * hd, count: hd)
-                                    (v + at).update(from: q + r * 3 * d + 2 * d + head * hd, count: hd)
-                                    Scalar.cachedAttention(
-                                        query: q + r * 3 * d + head * hd, keys: k + slot, values: v + slot,
-                                        positions: row.position + 1, headWidth: hd, scale: scale,
-                                        scratch: scratch.baseAddress!, into: o + r * d + head * hd)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return output
-    }
+    /// The values of (slot, layer).
+    func values(slot: Int, layer: Int) -> UnsafeMutablePointer<Scalar> { keys(slot: slot, layer: layer) + regionSize }
 }
