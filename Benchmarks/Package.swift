@@ -22,6 +22,13 @@ let package = Package(
             dependencies: [.product(name: "Kernels", package: "VAPO")],
             path: "Sources/parallel-overhead"),
         .executableTarget(
+            name: "train-step",
+            dependencies: [
+                .product(name: "Autograd", package: "VAPO"), .product(name: "Kernels", package: "VAPO"),
+                .product(name: "Transformer", package: "VAPO"),
+            ],
+            path: "Sources/train-step"),
+        .executableTarget(
             name: "SgemmBenchmarks",
             dependencies: [
                 .product(name: "Kernels", package: "VAPO"),

@@ -154,6 +154,15 @@ struct GradientCheckTests {
         }
     }
 
+    @Test("causal self-attention of fused projections, several heads, lengths up to 18")
+    func causalSelfAttention() async {
+        await propertyCheck(count: 15, input: Gen.int(in: 1...3), Gen.int(in: 1...18), Self.extent, Self.seed) { heads, length, headWidth, seed in
+            var random = TestRandom(seed: seed)
+            let qkv = random.tensor([1 + random.index(2), length, 3 * heads * headWidth])
+            #expect(gradientError([qkv], seed: seed) { $0[0].causalSelfAttention(heads: heads) } <= Self.tolerance)
+        }
+    }
+
     @Test("cross-entropy with an ignore mask, and gathered log-probabilities")
     func crossEntropy() async {
         await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, vocabulary, seed in

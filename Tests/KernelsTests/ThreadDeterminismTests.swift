@@ -51,6 +51,20 @@ struct ThreadDeterminismTests {
         for function in UnaryFunction.allCases {
             run(rows * cols) { Float.map(function, x.map { abs($0) + 0.01 }, count: rows * cols, into: $0) }
         }
+        // Causal attention: 3 sequences × 2 heads of width 20, length 37 (several chunks, partial vectors).
+        let (batch, length, heads, headWidth) = (3, 37, 2, 20)
+        let qkv = input(batch * length * 3 * heads * headWidth, salt: 8)
+        let gOutput = input(batch * length * heads * headWidth, salt: 9)
+        var probabilities = [Float](repeating: 0, count: batch * heads * length * length)
+        run(batch * length * heads * headWidth) {
+            Float.causalAttention(qkv: qkv, batch: batch, length: length, heads: heads, headWidth: headWidth, scale: 0.25,
+                                  into: $0, probabilities: &probabilities)
+        }
+        outputs.append(probabilities)
+        run(qkv.count) {
+            Float.causalAttentionBackward(qkv: qkv, probabilities: probabilities, outputGradient: gOutput, batch: batch,
+                                          length: length, heads: heads, headWidth: headWidth, scale: 0.25, accumulatingInto: $0)
+        }
         var parameters = x, moment1 = g, moment2 = g.map { $0 * $0 }
         Float.adamWUpdate(parameters: &parameters, gradients: g, firstMoment: &moment1, secondMoment: &moment2, count: x.count,
                           decayFactor: 0.999, beta1: 0.9, beta2: 0.95, stepSize: 1e-3, rsqrtCorrection2: 3, epsilon: 1e-8)

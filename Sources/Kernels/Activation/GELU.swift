@@ -30,29 +30,16 @@ extension Double: ActivationKernels {}
 extension ActivationKernels {
     @inlinable
     public static func gelu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>) {
-        var i = 0
-        while i + 16 <= count {
-            y.store16(geluValue(x.load16(i)), i)
-            i += 16
-        }
-        if i < count {
-            y.store16(geluValue(x.load16(i, count: count - i)), i, count: count - i)
-        }
+        forEachVectorInParallel(count) { i, lanes in y.store16(geluValue(x.load16(i, count: lanes)), i, count: lanes) }
     }
 
     @inlinable
     public static func geluBackward(
         _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, accumulatingInto gx: UnsafeMutablePointer<Self>
     ) {
-        var i = 0
-        while i + 16 <= count {
-            gx.store16(gx.load16(i).addingProduct(gy.load16(i), geluDerivative(x.load16(i))), i)
-            i += 16
-        }
-        if i < count {
-            let n = count - i
-            let g = gx.load16(i, count: n).addingProduct(gy.load16(i, count: n), geluDerivative(x.load16(i, count: n)))
-            gx.store16(g, i, count: n)
+        forEachVectorInParallel(count) { i, lanes in
+            let g = gx.load16(i, count: lanes).addingProduct(gy.load16(i, count: lanes), geluDerivative(x.load16(i, count: lanes)))
+            gx.store16(g, i, count: lanes)
         }
     }
 

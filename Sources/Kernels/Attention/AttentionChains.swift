@@ -1,0 +1,123 @@
+// The inner loops of causal attention: FMA chains run four at a time (four rows or four positions of one
+// head), so that four independent chains hide the FMA latency, while every chain keeps exactly the order
+// that `CausalAttentionKernels` documents. Which chains are grouped together never changes a chain.
+
+/// Four SIMD16 accumulators, one per chain of a group.
+@usableFromInline
+struct FourChains<S: SIMDScalar & BinaryFloatingPoint> {
+    @usableFromInline var a0 = SIMD16<S>(), a1 = SIMD16<S>(), a2 = SIMD16<S>(), a3 = SIMD16<S>()
+    @inlinable init() {}
+}
+
+extension CausalAttentionKernels {
+    /// For the rows `first`, …, `last` (at most four; the group is padded by repeating `last`, whose
+    /// duplicate results the caller discards): scores[r·scoreStride + s] = Σ_i x_r[i]·y_s[i] for every
+    /// s < positions rounded up to 16, each one FMA chain in increasing i from +0. x_r starts at
+    /// `x + row·rowStride`; y_s[i] is `transposed[i·leading + s]`.
+    @inlinable @inline(__always)
+    static func dotProducts(
+        _ x: UnsafePointer<Self>, rowStride: Int, first: Int, last: Int, with transposed: UnsafePointer<Self>,
+        leading: Int, features: Int, positions: Int, into scores: UnsafeMutablePointer<Self>, scoreStride: Int
+    ) {
+        let x0 = x + first * rowStride, x1 = x + Swift.min(first + 1, last) * rowStride
+        let x2 = x + Swift.min(first + 2, last) * rowStride, x3 = x + Swift.min(first + 3, last) * rowStride
+        for s in stride(from: 0, to: positions, by: 16) {
+            var c = FourChains<Self>()
+            for i in 0..<features {
+                let y = transposed.load16(i * leading + s)
+                c.a0 = c.a0.addingProduct(SIMD16(repeating: x0[i]), y)
+                c.a1 = c.a1.addingProduct(SIMD16(repeating: x1[i]), y)
+                c.a2 = c.a2.addingProduct(SIMD16(repeating: x2[i]), y)
+                c.a3 = c.a3.addingProduct(SIMD16(repeating: x3[i]), y)
+            }
+            scores.store16(c.a0, s)
+            scores.store16(c.a1, scoreStride + s)
+            scores.store16(c.a2, 2 * scoreStride + s)
+            scores.store16(c.a3, 3 * scoreStride + s)
+        }
+    }
+
+    /// Four chains c.a_j = fma(coefficients_j[step·coefficientStride], vectors[step·vectorStride ..< + lanes],
+    /// c.a_j) over step = lower_j … upper_j in increasing order, onto their current values. `lower` must be
+    /// non-decreasing and `upper` non-decreasing in j (as for the rows of a causal triangle, or its columns).
+    /// Lanes past `lanes` read 0.
+    @inlinable @inline(__always)
+    static func fmaChains(
+        _ c: inout FourChains<Self>, coefficients: (UnsafePointer<Self>, UnsafePointer<Self>, UnsafePointer<Self>, UnsafePointer<Self>),
+        coefficientStride: Int, lower: SIMD4<Int>, upper: SIMD4<Int>,
+        vectors: UnsafePointer<Self>, vectorStride: Int, lanes: Int
+    ) {
+        // Local accumulators, so that the chains stay in registers.
+        var (a0, a1, a2, a3) = (c.a0, c.a1, c.a2, c.a3)
+        let (w0, w1, w2, w3) = coefficients
+        @inline(__always) func step(_ s: Int, all: Bool) {
+            let v = vectors.load16(s * vectorStride, count: lanes, padding: 0), at = s * coefficientStride
+            if all || (lower[0] <= s && s <= upper[0]) { a0 = a0.addingProduct(SIMD16(repeating: w0[at]), v) }
+            if all || (lower[1] <= s && s <= upper[1]) { a1 = a1.addingProduct(SIMD16(repeating: w1[at]), v) }
+            if all || (lower[2] <= s && s <= upper[2]) { a2 = a2.addingProduct(SIMD16(repeating: w2[at]), v) }
+            if all || (lower[3] <= s && s <= upper[3]) { a3 = a3.addingProduct(SIMD16(repeating: w3[at]), v) }
+        }
+        // Steps where every chain is active (lower[3] … upper[0]) need no tests; the others are the at most
+        // three steps of each ramp of the triangle.
+        let (commonLower, commonUpper) = (lower[3], upper[0])
+        for s in lower[0]..<Swift.min(commonLower, upper[3] + 1) { step(s, all: false) }
+        if commonLower <= commonUpper {
+            for s in commonLower...commonUpper { step(s, all: true) }
+        }
+        for s in Swift.max(commonUpper + 1, commonLower)..<(upper[3] + 1) { step(s, all: false) }
+        (c.a0, c.a1, c.a2, c.a3) = (a0, a1, a2, a3)
+    }
+
+    /// Loads (`load`) or stores the four accumulators at `base + index_j·stride` for the real members
+    /// first … last of a group (j ≤ last − first).
+    @inlinable @inline(__always)
+    static func transfer(
+        _ c: inout FourChains<Self>, _ base: UnsafeMutablePointer<Self>, stride: Int, first: Int, last: Int,
+        lanes: Int, load: Bool
+    ) {
+        let members = last - first + 1
+        if load {
+            c.a0 = base.load16(first * stride, count: lanes, padding: 0)
+            if members > 1 { c.a1 = base.load16((first + 1) * stride, count: lanes, padding: 0) }
+            if members > 2 { c.a2 = base.load16((first + 2) * stride, count: lanes, padding: 0) }
+            if members > 3 { c.a3 = base.load16((first + 3) * stride, count: lanes, padding: 0) }
+        } else {
+            base.store16(c.a0, first * stride, count: lanes)
+            if members > 1 { base.store16(c.a1, (first + 1) * stride, count: lanes) }
+            if members > 2 { base.store16(c.a2, (first + 2) * stride, count: lanes) }
+            if members > 3 { base.store16(c.a3, (first + 3) * stride, count: lanes) }
+        }
+    }
+
+    /// Members first … first + 3 of a group, the missing ones (past `last`) repeating `last`.
+    @inlinable @inline(__always)
+    static func members(_ first: Int, _ last: Int) -> SIMD4<Int> {
+        SIMD4(first, Swift.min(first + 1, last), Swift.min(first + 2, last), Swift.min(first + 3, last))
+    }
+
+    /// `length` rounded up to whole SIMD16 vectors: the row stride of transposed keys (values) and scores.
+    @inlinable @inline(__always)
+    static func paddedLength(_ length: Int) -> Int { (length + 15) / 16 * 16 }
+
+    /// into[c·leading + r] = x[r·rowStride + c]; the padding columns r ≥ rows are zeroed. In tiles of 16 × 16,
+    /// so that a tile reads 16 row pieces and writes 16 column pieces of one cache line each.
+    @inlinable @inline(__always)
+    static func transpose(
+        _ x: UnsafePointer<Self>, rowStride: Int, rows: Int, columns: Int, into: UnsafeMutablePointer<Self>, leading: Int
+    ) {
+        for r0 in stride(from: 0, to: rows, by: 16) {
+            for c0 in stride(from: 0, to: columns, by: 16) {
+                for c in c0..<Swift.min(c0 + 16, columns) {
+                    for r in r0..<Swift.min(r0 + 16, rows) { into[c * leading + r] = x[r * rowStride + c] }
+                }
+            }
+        }
+        for c in 0..<columns { (into + c * leading + rows).update(repeating: 0, count: leading - rows) }
+    }
+
+    /// `body(i, lanes)` for the feature blocks 0, 16, … of a head (the last one partial).
+    @inlinable @inline(__always)
+    static func forEachFeatureBlock(_ features: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+        for i in stride(from: 0, to: features, by: 16) { body(i, Swift.min(16, features - i)) }
+    }
+}
