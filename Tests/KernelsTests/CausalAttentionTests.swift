@@ -70,7 +70,7 @@ struct CausalAttentionTests {
             scale: scale, into: &output, probabilities: &probabilities)
         T.causalAttentionBackward(
             qkv: qkv, probabilities: probabilities, outputGradient: gOutput, batch: shape.batch, length: shape.length,
-            heads: shape.heads, headWidth: shape.headWidth, scale: scale, accumulatingInto: &gqkv)
+            heads: shape.heads, headWidth: shape.headWidth, scale: scale, into: &gqkv, accumulate: true)
         return (output, probabilities, gqkv)
     }
 
@@ -105,6 +105,23 @@ struct CausalAttentionTests {
             // Masked probabilities are exactly 0.
             let t = shape.length
             for (j, value) in float.probabilities.enumerated() where j % t > (j / t) % t { #expect(value == 0) }
+        }
+    }
+
+    @Test("the backward without accumulation overwrites any previous contents with the bits of accumulating into zeros")
+    func overwriting() async {
+        await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
+            var random = SplitMix64(seed: seed)
+            let shape = Self.randomShape(&random, maximumLength: 40)
+            let qkv = (0..<shape.qkvCount).map { _ in Float(random.uniform(-2...2)) }
+            let gOutput = (0..<shape.outputCount).map { _ in Float(random.uniform(-1...1)) }
+            let intoZeros = Self.kernels(shape, qkv: qkv, gOutput: gOutput, gStart: [Float](repeating: 0, count: shape.qkvCount))
+            var overwritten = [Float](repeating: .nan, count: shape.qkvCount)
+            Float.causalAttentionBackward(
+                qkv: qkv, probabilities: intoZeros.probabilities, outputGradient: gOutput, batch: shape.batch,
+                length: shape.length, heads: shape.heads, headWidth: shape.headWidth,
+                scale: 1 / Float(shape.headWidth).squareRoot(), into: &overwritten, accumulate: false)
+            #expect(overwritten.map(\.bitPattern) == intoZeros.gqkv.map(\.bitPattern), "\(shape)")
         }
     }
 

@@ -4,9 +4,18 @@ import Kernels
 struct AddOperation<Scalar: KernelScalar>: Operation {
     let count: Int
     func backward(_ gy: UnsafePointer<Scalar>, _ inputs: GradientSlots<Scalar>) {
-        if let ga = inputs[0] { Scalar.scaleAccumulate(gy, by: 1, count: count, into: ga) }   // ga += gy
-        if let gb = inputs[1] { Scalar.scaleAccumulate(gy, by: 1, count: count, into: gb) }   // gb += gy
+        passThrough(gy, count: count, into: inputs.forWriting(0))   // ga += gy
+        passThrough(gy, count: count, into: inputs.forWriting(1))   // gb += gy
     }
+}
+
+/// g += gy into a gradient slot: a copy when the slot is fresh (nothing to add to), else one addition per
+/// element (as a fused multiply-add by 1, which is exact).
+func passThrough<Scalar: KernelScalar>(
+    _ gy: UnsafePointer<Scalar>, count: Int, into slot: (pointer: UnsafeMutablePointer<Scalar>, fresh: Bool)?
+) {
+    guard let (g, fresh) = slot else { return }
+    if fresh { g.update(from: gy, count: count) } else { Scalar.scaleAccumulate(gy, by: 1, count: count, into: g) }
 }
 
 /// a + b where b's shape is a's trailing axes (b repeated over a's leading axes, as a bias or a position
@@ -14,7 +23,7 @@ struct AddOperation<Scalar: KernelScalar>: Operation {
 struct AddRowsOperation<Scalar: KernelScalar>: Operation {
     let rows: Int, cols: Int
     func backward(_ gy: UnsafePointer<Scalar>, _ inputs: GradientSlots<Scalar>) {
-        if let ga = inputs[0] { Scalar.scaleAccumulate(gy, by: 1, count: rows * cols, into: ga) }   // ga += gy
+        passThrough(gy, count: rows * cols, into: inputs.forWriting(0))   // ga += gy
         if let gb = inputs[1] { Scalar.accumulateColumnSums(gy, rows: rows, cols: cols, into: gb) }  // gb += Σ rows
     }
 }

@@ -9,10 +9,10 @@ struct CausalSelfAttentionOperation<Scalar: KernelScalar>: Operation {
     let scale: Scalar
 
     func backward(_ gy: UnsafePointer<Scalar>, _ inputs: GradientSlots<Scalar>) {
-        guard let gqkv = inputs[0] else { return }
+        guard let (gqkv, fresh) = inputs.forWriting(0) else { return }
         Scalar.causalAttentionBackward(
             qkv: qkv.pointer, probabilities: probabilities.pointer, outputGradient: gy, batch: batch, length: length,
-            heads: heads, headWidth: headWidth, scale: scale, accumulatingInto: gqkv)
+            heads: heads, headWidth: headWidth, scale: scale, into: gqkv, accumulate: !fresh)
     }
 }
 

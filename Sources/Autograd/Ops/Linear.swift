@@ -9,17 +9,18 @@ struct LinearOperation<Scalar: KernelScalar>: Operation {
     let hasBias: Bool
 
     func backward(_ gy: UnsafePointer<Scalar>, _ slots: GradientSlots<Scalar>) {
-        if let gx = slots[0] {   // gx[rows×in] += gy[rows×out] · Wᵀ
+        // The bias first, while gy (just written by the op after this one) is still in cache.
+        if hasBias, let gBias = slots[2] { Scalar.accumulateColumnSums(gy, rows: rows, cols: outputs, into: gBias) }
+        if let (gx, fresh) = slots.forWriting(0) {   // gx[rows×in] += gy[rows×out] · Wᵀ (= when fresh)
             Scalar.gemm(
                 transposeA: false, transposeB: true, m: rows, n: inputs, k: outputs, a: gy, lda: outputs,
-                b: weight.pointer, ldb: outputs, c: gx, ldc: inputs, accumulate: true)
+                b: weight.pointer, ldb: outputs, c: gx, ldc: inputs, accumulate: !fresh)
         }
         if let gWeight = slots[1] {   // gW[in×out] += xᵀ · gy
             Scalar.gemm(
                 transposeA: true, transposeB: false, m: inputs, n: outputs, k: rows, a: x.pointer, lda: inputs,
                 b: gy, ldb: outputs, c: gWeight, ldc: outputs, accumulate: true)
         }
-        if hasBias, let gBias = slots[2] { Scalar.accumulateColumnSums(gy, rows: rows, cols: outputs, into: gBias) }
     }
 }
 

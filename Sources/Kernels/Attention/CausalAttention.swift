@@ -8,13 +8,13 @@
 ///
 /// Work is split into one parallel chunk per sequence, a count that depends only on the shape; each chunk
 /// reads only its own sequence and writes only its own sequence's outputs, gradients and probabilities,
-/// head after head. (A chunk per sequence, not per head, lets a chunk read its sequence's rows in one
-/// sequential pass, which the hardware prefetches.)
+/// head after head.
 ///
 /// Forward order (normative, and the same as `cachedAttention`, so that a KV-cache row equals the full
 /// pass bit for bit): score s of query t is one FMA chain over the head's features in increasing order
 /// from +0, then multiplied by `scale`; the weights of row t are the `softmax` kernel over the t + 1
-/// visible positions (`probabilities` holds exactly 0 at s > t); output feature i is one FMA chain
+/// visible positions (computed as the kernel over a longer row whose other entries are −∞, which gives the
+/// same bits; `probabilities` holds exactly 0 at s > t); output feature i is one FMA chain
 /// fma(p_s, v_s[i], ·) over s = 0 … t from +0.
 ///
 /// Backward order (per chunk; gradients accumulate into `gqkv`, llm.c's `+=` convention):
@@ -32,12 +32,13 @@ public protocol CausalAttentionKernels: SoftmaxKernels {
         qkv: UnsafePointer<Self>, batch: Int, length: Int, heads: Int, headWidth: Int, scale: Self,
         into output: UnsafeMutablePointer<Self>, probabilities: UnsafeMutablePointer<Self>)
 
-    /// Accumulates into `gqkv` ([batch, length, 3·width]) the gradient of the forward pass given the
-    /// gradient `gOutput` of its output, from the forward's `qkv` and `probabilities`.
+    /// Adds into `gqkv` ([batch, length, 3·width]) the gradient of the forward pass given the gradient
+    /// `gOutput` of its output, from the forward's `qkv` and `probabilities`; with `accumulate` false,
+    /// overwrites it instead (every chain then starts from +0, the same bits as adding into zeros).
     static func causalAttentionBackward(
         qkv: UnsafePointer<Self>, probabilities: UnsafePointer<Self>, outputGradient gOutput: UnsafePointer<Self>,
         batch: Int, length: Int, heads: Int, headWidth: Int, scale: Self,
-        accumulatingInto gqkv: UnsafeMutablePointer<Self>)
+        into gqkv: UnsafeMutablePointer<Self>, accumulate: Bool)
 }
 
 extension CausalAttentionKernels {
@@ -51,31 +52,41 @@ extension CausalAttentionKernels {
         let padded = paddedLength(t)
         Parallel.forEachChunk(count: batch) { b in
             let rows = qkv + b * t * 3 * d
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (d + 4) * padded) { scratch in
-              let (allKeys, scores) = (scratch.baseAddress!, scratch.baseAddress! + d * padded)
-              // All heads' keys at once: one sequential pass over the sequence's rows.
-              transpose(rows + d, rowStride: 3 * d, rows: t, columns: d, into: allKeys, leading: padded)
+            // Scratch of a few KiB per head (the head's keys transposed, four rows of scores), so that it stays
+            // in L1 beside the rows being read.
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: (hd + 4) * padded) { scratch in
+              let (transposedKeys, scores) = (scratch.baseAddress!, scratch.baseAddress! + hd * padded)
               for h in 0..<heads {
-                let (q, v, keys) = (rows + h * hd, rows + 2 * d + h * hd, UnsafePointer(allKeys + h * hd * padded))
+                let (q, v, keys) = (rows + h * hd, rows + 2 * d + h * hd, UnsafePointer(transposedKeys))
+                transpose(rows + d + h * hd, rowStride: 3 * d, rows: t, columns: hd, into: transposedKeys, leading: padded)
                 let o = output + b * t * d + h * hd
                 let p = probabilities + (b * heads + h) * t * t
                 // Rows in groups of four: their score chains, then their output chains, run side by side.
                 for first in stride(from: 0, to: t, by: 4) {
                     let last = Swift.min(first + 3, t - 1)
+                    // The group's scores as rows of `width` (the longest row, rounded up to whole vectors), the
+                    // masked entries −∞: one softmax call for the group gives every row exactly the weights
+                    // of a softmax over its visible entries alone (the −∞ entries add exact zeros to the sum).
+                    let width = paddedLength(last + 1)
                     dotProducts(q, rowStride: 3 * d, first: first, last: last, with: keys, leading: padded, features: hd,
-                                positions: last + 1, into: scores, scoreStride: padded)
+                                positions: last + 1, into: scores, scoreStride: width)
                     for row in first...last {
-                        let (rowScores, weights, visible) = (scores + (row - first) * padded, p + row * t, row + 1)
-                        for s in 0..<visible { rowScores[s] *= scale }
-                        softmax(rowScores, rows: 1, cols: visible, into: weights)
-                        (weights + visible).update(repeating: 0, count: t - visible)
+                        let rowScores = scores + (row - first) * width
+                        for s in 0...row { rowScores[s] *= scale }
+                        (rowScores + row + 1).update(repeating: -.infinity, count: width - row - 1)
+                    }
+                    softmax(scores, rows: last - first + 1, cols: width, into: scores)
+                    for row in first...last {
+                        let weights = p + row * t, copied = Swift.min(width, t)
+                        weights.update(from: scores + (row - first) * width, count: copied)
+                        (weights + copied).update(repeating: 0, count: t - copied)
                     }
                     let (m, weights) = (members(first, last), UnsafePointer(p))
-                    forEachFeatureBlock(hd) { i, lanes in   // o_t = Σ_{s ≤ t} p_s·v_s
+                    forEachFeaturePair(hd) { i, lanes in   // o_t = Σ_{s ≤ t} p_s·v_s
                         var c = FourChains<Self>()
                         fmaChains(&c, coefficients: (weights + m[0] * t, weights + m[1] * t, weights + m[2] * t, weights + m[3] * t),
                                   coefficientStride: 1, lower: .zero, upper: m, vectors: v + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, o + i, stride: d, first: first, last: last, lanes: lanes, load: false)
+                        transfer(&c, o + i, stride: d, first: first, last: last, lanes: lanes, .store)
                     }
                 }
               }
@@ -87,7 +98,7 @@ extension CausalAttentionKernels {
     public static func causalAttentionBackward(
         qkv: UnsafePointer<Self>, probabilities: UnsafePointer<Self>, outputGradient gOutput: UnsafePointer<Self>,
         batch: Int, length: Int, heads: Int, headWidth: Int, scale: Self,
-        accumulatingInto gqkv: UnsafeMutablePointer<Self>
+        into gqkv: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
         let (t, hd) = (length, headWidth)
         let d = heads * hd
@@ -95,12 +106,11 @@ extension CausalAttentionKernels {
         Parallel.forEachChunk(count: batch) { b in
             let rows = qkv + b * t * 3 * d, gRows = gqkv + b * t * 3 * d
             // dS has three spare rows: a last, partial group of rows still writes four rows of dot products.
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (d + t + 3) * padded) { scratch in
-              let (allValues, dS) = (scratch.baseAddress!, scratch.baseAddress! + d * padded)
-              // All heads' values at once: one sequential pass over the sequence's rows.
-              transpose(rows + 2 * d, rowStride: 3 * d, rows: t, columns: d, into: allValues, leading: padded)
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: (hd + t + 3) * padded) { scratch in
+              let (transposedValues, dS) = (scratch.baseAddress!, scratch.baseAddress! + hd * padded)
               for h in 0..<heads {
-                let (q, k, values) = (rows + h * hd, rows + d + h * hd, UnsafePointer(allValues + h * hd * padded))
+                let (q, k, values) = (rows + h * hd, rows + d + h * hd, UnsafePointer(transposedValues))
+                transpose(rows + 2 * d + h * hd, rowStride: 3 * d, rows: t, columns: hd, into: transposedValues, leading: padded)
                 let (gq, gk, gv) = (gRows + h * hd, gRows + d + h * hd, gRows + 2 * d + h * hd)
                 let gO = gOutput + b * t * d + h * hd
                 let p = probabilities + (b * heads + h) * t * t
@@ -115,25 +125,25 @@ extension CausalAttentionKernels {
                     }
                 }
                 let (end, dSr) = (SIMD4(repeating: t - 1), UnsafePointer(dS))
-                forEachFeatureBlock(hd) { i, lanes in
+                forEachFeaturePair(hd) { i, lanes in
                     for first in stride(from: 0, to: t, by: 4) {
                         let last = Swift.min(first + 3, t - 1), m = members(first, last)
                         var c = FourChains<Self>()
                         // gq_t += Σ_{s ≤ t} dS[t, s]·k_s: rows of the triangle.
-                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: true)
+                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
                         fmaChains(&c, coefficients: (dSr + m[0] * padded, dSr + m[1] * padded, dSr + m[2] * padded, dSr + m[3] * padded),
                                   coefficientStride: 1, lower: .zero, upper: m, vectors: k + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: false)
+                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
                         // gk_s += Σ_{t ≥ s} dS[t, s]·q_t: columns of the triangle.
-                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: true)
+                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
                         fmaChains(&c, coefficients: (dSr + m[0], dSr + m[1], dSr + m[2], dSr + m[3]), coefficientStride: padded,
                                   lower: m, upper: end, vectors: q + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: false)
+                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
                         // gv_s += Σ_{t ≥ s} P[t, s]·dO_t.
-                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: true)
+                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
                         fmaChains(&c, coefficients: (p + m[0], p + m[1], p + m[2], p + m[3]), coefficientStride: t,
                                   lower: m, upper: end, vectors: gO + i, vectorStride: d, lanes: lanes)
-                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, load: false)
+                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
                     }
                 }
               }

@@ -25,7 +25,7 @@ public protocol ReductionKernels: BinaryFloatingPoint, SIMDScalar, Codable {
                     into y: UnsafeMutablePointer<Self>, argmin: UnsafeMutablePointer<Int32>?)
 
     /// y[j] += Σ_r x[r, j] for x[rows, cols]: each column one sequential chain of additions onto its old
-    /// value, in increasing r (y[j] = ((y[j] + x[0, j]) + x[1, j]) + …); parallel over blocks of 256 columns.
+    /// value, in increasing r (y[j] = ((y[j] + x[0, j]) + x[1, j]) + …); parallel over blocks of 64 columns.
     /// The gradient of a bias added to every row.
     static func accumulateColumnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>)
 
@@ -73,8 +73,8 @@ extension ReductionKernels {
     }
 
     public static func accumulateColumnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>) {
-        // Ranges of 256 columns (1 KiB of Float per row, read as one stream), each column still one chain.
-        Parallel.forEachRange(cols, grain: 256) { columns in
+        // Ranges of 64 columns (a 256-byte piece of every row), each column one chain onto its old value.
+        Parallel.forEachRange(cols, grain: 64) { columns in
             let (out, width) = (y + columns.lowerBound, columns.count)
             for r in 0..<rows {
                 let row = x + r * cols + columns.lowerBound
