@@ -19,9 +19,13 @@ final class TensorStorage<Scalar: KernelScalar>: @unchecked Sendable {
     convenience init(repeating value: Scalar, count: Int) {
         self.init(uninitializedCount: count)
         if value == 0 && value.sign == .plus {
-            // Gradient buffers start at +0, whose bit pattern is all zeros: one memset, instead of a per-element
-            // initialisation through unspecialised generic code (which showed up as ~30% of a GPT train step).
-            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            // Gradient buffers start at +0, whose bit pattern is all zeros: memset, instead of a per-element
+            // initialisation through unspecialised generic code (which showed up as ~30% of a GPT train step),
+            // in parallel over 256 KiB pieces.
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            Parallel.forEachRange(bytes.count, grain: 256 * 1024) { range in
+                UnsafeMutableRawBufferPointer(rebasing: bytes[range]).initializeMemory(as: UInt8.self, repeating: 0)
+            }
         } else {
             buffer.initialize(repeating: value)
         }

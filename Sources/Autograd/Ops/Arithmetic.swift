@@ -15,7 +15,8 @@ func passThrough<Scalar: KernelScalar>(
     _ gy: UnsafePointer<Scalar>, count: Int, into slot: (pointer: UnsafeMutablePointer<Scalar>, fresh: Bool)?
 ) {
     guard let (g, fresh) = slot else { return }
-    if fresh { g.update(from: gy, count: count) } else { Scalar.scaleAccumulate(gy, by: 1, count: count, into: g) }
+    // A copy as a scaling by 1 (exact, sign of zero included): the kernel runs in parallel.
+    if fresh { Scalar.scale(gy, by: 1, count: count, into: g) } else { Scalar.scaleAccumulate(gy, by: 1, count: count, into: g) }
 }
 
 /// a + b where b's shape is a's trailing axes (b repeated over a's leading axes, as a bias or a position

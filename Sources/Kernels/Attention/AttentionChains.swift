@@ -3,6 +3,10 @@
 // chain keeps exactly the order that `CausalAttentionKernels` documents. Which chains are grouped
 // together never changes a chain.
 
+/// `count` rounded up to whole SIMD16 vectors.
+@inlinable @inline(__always)
+func wholeVectors(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+
 /// What `transfer` does with a group's accumulators.
 @usableFromInline
 enum ChainTransfer { case load, reset, store }
@@ -120,10 +124,6 @@ extension CausalAttentionKernels {
     static func members(_ first: Int, _ last: Int) -> SIMD4<Int> {
         SIMD4(first, Swift.min(first + 1, last), Swift.min(first + 2, last), Swift.min(first + 3, last))
     }
-
-    /// `length` rounded up to whole SIMD16 vectors: the row stride of transposed keys (values) and scores.
-    @inlinable @inline(__always)
-    static func paddedLength(_ length: Int) -> Int { (length + 15) / 16 * 16 }
 
     /// into[c·leading + r] = x[r·rowStride + c]; the padding columns r ≥ rows are zeroed. In tiles of 16 × 16,
     /// so that a tile reads 16 row pieces and writes 16 column pieces of one cache line each.

@@ -47,49 +47,16 @@ extension CausalAttentionKernels {
         qkv: UnsafePointer<Self>, batch: Int, length: Int, heads: Int, headWidth: Int, scale: Self,
         into output: UnsafeMutablePointer<Self>, probabilities: UnsafeMutablePointer<Self>
     ) {
-        let (t, hd) = (length, headWidth)
-        let d = heads * hd
-        let padded = paddedLength(t)
+        let head = HeadLayout(length: length, heads: heads, headWidth: headWidth)
         Parallel.forEachChunk(count: batch) { b in
-            let rows = qkv + b * t * 3 * d
-            // Scratch of a few KiB per head (the head's keys transposed, four rows of scores), so that it stays
-            // in L1 beside the rows being read.
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (hd + 4) * padded) { scratch in
-              let (transposedKeys, scores) = (scratch.baseAddress!, scratch.baseAddress! + hd * padded)
-              for h in 0..<heads {
-                let (q, v, keys) = (rows + h * hd, rows + 2 * d + h * hd, UnsafePointer(transposedKeys))
-                transpose(rows + d + h * hd, rowStride: 3 * d, rows: t, columns: hd, into: transposedKeys, leading: padded)
-                let o = output + b * t * d + h * hd
-                let p = probabilities + (b * heads + h) * t * t
-                // Rows in groups of four: their score chains, then their output chains, run side by side.
-                for first in stride(from: 0, to: t, by: 4) {
-                    let last = Swift.min(first + 3, t - 1)
-                    // The group's scores as rows of `width` (the longest row, rounded up to whole vectors), the
-                    // masked entries −∞: one softmax call for the group gives every row exactly the weights
-                    // of a softmax over its visible entries alone (the −∞ entries add exact zeros to the sum).
-                    let width = paddedLength(last + 1)
-                    dotProducts(q, rowStride: 3 * d, first: first, last: last, with: keys, leading: padded, features: hd,
-                                positions: last + 1, into: scores, scoreStride: width)
-                    for row in first...last {
-                        let rowScores = scores + (row - first) * width
-                        for s in 0...row { rowScores[s] *= scale }
-                        (rowScores + row + 1).update(repeating: -.infinity, count: width - row - 1)
-                    }
-                    softmax(scores, rows: last - first + 1, cols: width, into: scores)
-                    for row in first...last {
-                        let weights = p + row * t, copied = Swift.min(width, t)
-                        weights.update(from: scores + (row - first) * width, count: copied)
-                        (weights + copied).update(repeating: 0, count: t - copied)
-                    }
-                    let (m, weights) = (members(first, last), UnsafePointer(p))
-                    forEachFeaturePair(hd) { i, lanes in   // o_t = Σ_{s ≤ t} p_s·v_s
-                        var c = FourChains<Self>()
-                        fmaChains(&c, coefficients: (weights + m[0] * t, weights + m[1] * t, weights + m[2] * t, weights + m[3] * t),
-                                  coefficientStride: 1, lower: .zero, upper: m, vectors: v + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, o + i, stride: d, first: first, last: last, lanes: lanes, .store)
-                    }
+            // Scratch of a few KiB per head (its keys transposed, four rows of scores), so that it stays in L1.
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: (headWidth + 4) * head.padded) { scratch in
+                for h in 0..<heads {
+                    attendHead(
+                        qkv + b * length * 3 * head.width + h * headWidth, head, scale: scale,
+                        into: output + b * length * head.width + h * headWidth,
+                        probabilities: probabilities + (b * heads + h) * length * length, scratch: scratch.baseAddress!)
                 }
-              }
             }
         }
     }
@@ -100,55 +67,119 @@ extension CausalAttentionKernels {
         batch: Int, length: Int, heads: Int, headWidth: Int, scale: Self,
         into gqkv: UnsafeMutablePointer<Self>, accumulate: Bool
     ) {
-        let (t, hd) = (length, headWidth)
-        let d = heads * hd
-        let padded = paddedLength(t)
+        let head = HeadLayout(length: length, heads: heads, headWidth: headWidth)
         Parallel.forEachChunk(count: batch) { b in
-            let rows = qkv + b * t * 3 * d, gRows = gqkv + b * t * 3 * d
-            // dS has three spare rows: a last, partial group of rows still writes four rows of dot products.
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (hd + t + 3) * padded) { scratch in
-              let (transposedValues, dS) = (scratch.baseAddress!, scratch.baseAddress! + hd * padded)
-              for h in 0..<heads {
-                let (q, k, values) = (rows + h * hd, rows + d + h * hd, UnsafePointer(transposedValues))
-                transpose(rows + 2 * d + h * hd, rowStride: 3 * d, rows: t, columns: hd, into: transposedValues, leading: padded)
-                let (gq, gk, gv) = (gRows + h * hd, gRows + d + h * hd, gRows + 2 * d + h * hd)
-                let gO = gOutput + b * t * d + h * hd
-                let p = probabilities + (b * heads + h) * t * t
-                for first in stride(from: 0, to: t, by: 4) {   // dP by the same dot products as the forward scores
-                    let last = Swift.min(first + 3, t - 1)
-                    dotProducts(gO, rowStride: d, first: first, last: last, with: values, leading: padded, features: hd,
-                                positions: last + 1, into: dS + first * padded, scoreStride: padded)
-                    for row in first...last {
-                        let (weights, gradient, visible) = (p + row * t, dS + row * padded, row + 1)
-                        let c = fixedOrderDot(weights, UnsafePointer(gradient), count: visible)
-                        for s in 0..<visible { gradient[s] = (weights[s] * (gradient[s] - c)) * scale }
-                    }
+            // Its values transposed, and dS with three spare rows (a last, partial group of rows still writes
+            // four rows of dot products).
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: (headWidth + length + 3) * head.padded) { scratch in
+                for h in 0..<heads {
+                    let offset = b * length * 3 * head.width + h * headWidth
+                    attendHeadBackward(
+                        qkv + offset, head, probabilities: probabilities + (b * heads + h) * length * length,
+                        outputGradient: gOutput + b * length * head.width + h * headWidth, scale: scale,
+                        into: gqkv + offset, accumulate: accumulate, scratch: scratch.baseAddress!)
                 }
-                let (end, dSr) = (SIMD4(repeating: t - 1), UnsafePointer(dS))
-                forEachFeaturePair(hd) { i, lanes in
-                    for first in stride(from: 0, to: t, by: 4) {
-                        let last = Swift.min(first + 3, t - 1), m = members(first, last)
-                        var c = FourChains<Self>()
-                        // gq_t += Σ_{s ≤ t} dS[t, s]·k_s: rows of the triangle.
-                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
-                        fmaChains(&c, coefficients: (dSr + m[0] * padded, dSr + m[1] * padded, dSr + m[2] * padded, dSr + m[3] * padded),
-                                  coefficientStride: 1, lower: .zero, upper: m, vectors: k + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, gq + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
-                        // gk_s += Σ_{t ≥ s} dS[t, s]·q_t: columns of the triangle.
-                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
-                        fmaChains(&c, coefficients: (dSr + m[0], dSr + m[1], dSr + m[2], dSr + m[3]), coefficientStride: padded,
-                                  lower: m, upper: end, vectors: q + i, vectorStride: 3 * d, lanes: lanes)
-                        transfer(&c, gk + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
-                        // gv_s += Σ_{t ≥ s} P[t, s]·dO_t.
-                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, accumulate ? .load : .reset)
-                        fmaChains(&c, coefficients: (p + m[0], p + m[1], p + m[2], p + m[3]), coefficientStride: t,
-                                  lower: m, upper: end, vectors: gO + i, vectorStride: d, lanes: lanes)
-                        transfer(&c, gv + i, stride: 3 * d, first: first, last: last, lanes: lanes, .store)
-                    }
-                }
-              }
             }
         }
+    }
+
+    /// One head of one sequence, forward: `qkv` points at the head's query in the sequence's first row (its
+    /// key and value are `width` and 2·`width` further on), `output` at the head's first output feature.
+    @inlinable @inline(__always)
+    static func attendHead(
+        _ qkv: UnsafePointer<Self>, _ head: HeadLayout, scale: Self, into output: UnsafeMutablePointer<Self>,
+        probabilities p: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>
+    ) {
+        let (t, rowStride, padded) = (head.length, head.qkvRowStride, head.padded)
+        let (q, v, keys, scores) = (qkv, qkv + 2 * head.width, scratch, scratch + head.headWidth * padded)
+        transpose(qkv + head.width, rowStride: rowStride, rows: t, columns: head.headWidth, into: keys, leading: padded)
+        // Rows in groups of four: their score chains, then their output chains, run side by side.
+        for first in stride(from: 0, to: t, by: 4) {
+            let last = Swift.min(first + 3, t - 1)
+            // The group's scores as rows of `width` (the longest row, rounded up to whole vectors), the masked
+            // entries −∞: one softmax call for the group gives every row exactly the weights of a softmax over
+            // its visible entries alone (the −∞ entries add exact zeros to the max, the sum and the output).
+            let width = wholeVectors(last + 1)
+            dotProducts(q, rowStride: rowStride, first: first, last: last, with: keys, leading: padded,
+                        features: head.headWidth, positions: last + 1, into: scores, scoreStride: width)
+            for row in first...last {
+                let rowScores = scores + (row - first) * width
+                for s in 0...row { rowScores[s] *= scale }
+                (rowScores + row + 1).update(repeating: -.infinity, count: width - row - 1)
+            }
+            softmax(scores, rows: last - first + 1, cols: width, into: scores)
+            for row in first...last {
+                let weights = p + row * t, copied = Swift.min(width, t)
+                weights.update(from: scores + (row - first) * width, count: copied)
+                (weights + copied).update(repeating: 0, count: t - copied)
+            }
+            let (m, weights) = (members(first, last), UnsafePointer(p))
+            forEachFeaturePair(head.headWidth) { i, lanes in   // o_t = Σ_{s ≤ t} p_s·v_s
+                var c = FourChains<Self>()
+                fmaChains(&c, coefficients: (weights + m[0] * t, weights + m[1] * t, weights + m[2] * t, weights + m[3] * t),
+                          coefficientStride: 1, lower: .zero, upper: m, vectors: v + i, vectorStride: rowStride, lanes: lanes)
+                transfer(&c, output + i, stride: head.width, first: first, last: last, lanes: lanes, .store)
+            }
+        }
+    }
+
+    /// One head of one sequence, backward (pointers as in `attendHead`; `gqkv` like `qkv`).
+    @inlinable @inline(__always)
+    static func attendHeadBackward(
+        _ qkv: UnsafePointer<Self>, _ head: HeadLayout, probabilities p: UnsafePointer<Self>,
+        outputGradient gO: UnsafePointer<Self>, scale: Self, into gqkv: UnsafeMutablePointer<Self>, accumulate: Bool,
+        scratch: UnsafeMutablePointer<Self>
+    ) {
+        let (t, rowStride, padded, d) = (head.length, head.qkvRowStride, head.padded, head.width)
+        let (q, k, values, dS) = (qkv, qkv + d, scratch, scratch + head.headWidth * padded)
+        let (gq, gk, gv) = (gqkv, gqkv + d, gqkv + 2 * d)
+        transpose(qkv + 2 * d, rowStride: rowStride, rows: t, columns: head.headWidth, into: values, leading: padded)
+        for first in stride(from: 0, to: t, by: 4) {   // dP by the same dot products as the forward scores
+            let last = Swift.min(first + 3, t - 1)
+            dotProducts(gO, rowStride: d, first: first, last: last, with: values, leading: padded,
+                        features: head.headWidth, positions: last + 1, into: dS + first * padded, scoreStride: padded)
+            for row in first...last {
+                let (weights, gradient, visible) = (p + row * t, dS + row * padded, row + 1)
+                let c = fixedOrderDot(weights, UnsafePointer(gradient), count: visible)
+                for s in 0..<visible { gradient[s] = (weights[s] * (gradient[s] - c)) * scale }
+            }
+        }
+        let (end, dSr, start) = (SIMD4(repeating: t - 1), UnsafePointer(dS), accumulate ? ChainTransfer.load : .reset)
+        forEachFeaturePair(head.headWidth) { i, lanes in
+            for first in stride(from: 0, to: t, by: 4) {
+                let last = Swift.min(first + 3, t - 1), m = members(first, last)
+                var c = FourChains<Self>()
+                // gq_t += Σ_{s ≤ t} dS[t, s]·k_s: rows of the triangle.
+                transfer(&c, gq + i, stride: rowStride, first: first, last: last, lanes: lanes, start)
+                fmaChains(&c, coefficients: (dSr + m[0] * padded, dSr + m[1] * padded, dSr + m[2] * padded, dSr + m[3] * padded),
+                          coefficientStride: 1, lower: .zero, upper: m, vectors: k + i, vectorStride: rowStride, lanes: lanes)
+                transfer(&c, gq + i, stride: rowStride, first: first, last: last, lanes: lanes, .store)
+                // gk_s += Σ_{t ≥ s} dS[t, s]·q_t: columns of the triangle.
+                transfer(&c, gk + i, stride: rowStride, first: first, last: last, lanes: lanes, start)
+                fmaChains(&c, coefficients: (dSr + m[0], dSr + m[1], dSr + m[2], dSr + m[3]), coefficientStride: padded,
+                          lower: m, upper: end, vectors: q + i, vectorStride: rowStride, lanes: lanes)
+                transfer(&c, gk + i, stride: rowStride, first: first, last: last, lanes: lanes, .store)
+                // gv_s += Σ_{t ≥ s} P[t, s]·dO_t.
+                transfer(&c, gv + i, stride: rowStride, first: first, last: last, lanes: lanes, start)
+                fmaChains(&c, coefficients: (p + m[0], p + m[1], p + m[2], p + m[3]), coefficientStride: t,
+                          lower: m, upper: end, vectors: gO + i, vectorStride: d, lanes: lanes)
+                transfer(&c, gv + i, stride: rowStride, first: first, last: last, lanes: lanes, .store)
+            }
+        }
+    }
+}
+
+/// The extents of one attention head's data in the fused layout.
+@usableFromInline
+struct HeadLayout {
+    @usableFromInline let length: Int, headWidth: Int, width: Int
+    /// Scalars from one row of qkv to the next (3·width).
+    @usableFromInline var qkvRowStride: Int { 3 * width }
+    /// `length` rounded up to whole SIMD16 vectors: the row stride of transposed keys (values) and of dS.
+    @usableFromInline var padded: Int { wholeVectors(length) }
+
+    @inlinable init(length: Int, heads: Int, headWidth: Int) {
+        (self.length, self.headWidth, self.width) = (length, headWidth, heads * headWidth)
     }
 }
 
