@@ -50,13 +50,17 @@ extension CausalAttentionKernels {
         let head = HeadLayout(length: length, heads: heads, headWidth: headWidth)
         Parallel.forEachChunk(count: batch) { b in
             // Scratch of a few KiB per head (its keys transposed, four rows of scores), so that it stays in L1.
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (headWidth + 4) * head.padded) { scratch in
-                for h in 0..<heads {
-                    attendHead(
-                        qkv + b * length * 3 * head.width + h * headWidth, head, scale: scale,
-                        into: output + b * length * head.width + h * headWidth,
-                        probabilities: probabilities + (b * heads + h) * length * length, scratch: scratch.baseAddress!)
-                }
+            // The sequence's rows are first copied in one sequential pass (which the hardware prefetches)
+            // rather than fetched head by head in short strided pieces.
+            let rows = length * 3 * head.width
+            let scratch = UnsafeMutablePointer<Self>.allocate(capacity: rows + (headWidth + 4) * head.padded)
+            defer { scratch.deallocate() }
+            scratch.update(from: qkv + b * rows, count: rows)
+            for h in 0..<heads {
+                attendHead(
+                    UnsafePointer(scratch) + h * headWidth, head, scale: scale,
+                    into: output + b * length * head.width + h * headWidth,
+                    probabilities: probabilities + (b * heads + h) * length * length, scratch: scratch + rows)
             }
         }
     }
@@ -71,15 +75,22 @@ extension CausalAttentionKernels {
         Parallel.forEachChunk(count: batch) { b in
             // Its values transposed, and dS with three spare rows (a last, partial group of rows still writes
             // four rows of dot products).
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: (headWidth + length + 3) * head.padded) { scratch in
-                for h in 0..<heads {
-                    let offset = b * length * 3 * head.width + h * headWidth
-                    attendHeadBackward(
-                        qkv + offset, head, probabilities: probabilities + (b * heads + h) * length * length,
-                        outputGradient: gOutput + b * length * head.width + h * headWidth, scale: scale,
-                        into: gqkv + offset, accumulate: accumulate, scratch: scratch.baseAddress!)
-                }
+            // The sequence's rows, its output gradient and its qkv gradient are worked on in copies made (and
+            // the gradient written back) in sequential passes, rather than in short strided pieces per head.
+            let (rows, outputRows) = (length * 3 * head.width, length * head.width)
+            let scratch = UnsafeMutablePointer<Self>.allocate(capacity: 2 * rows + outputRows + (headWidth + length + 3) * head.padded)
+            defer { scratch.deallocate() }
+            let (copy, gradient, outputGradient) = (scratch, scratch + rows, scratch + 2 * rows)
+            copy.update(from: qkv + b * rows, count: rows)
+            outputGradient.update(from: gOutput + b * outputRows, count: outputRows)
+            if accumulate { gradient.update(from: gqkv + b * rows, count: rows) }
+            for h in 0..<heads {
+                attendHeadBackward(
+                    UnsafePointer(copy) + h * headWidth, head, probabilities: probabilities + (b * heads + h) * length * length,
+                    outputGradient: UnsafePointer(outputGradient) + h * headWidth, scale: scale,
+                    into: gradient + h * headWidth, accumulate: accumulate, scratch: outputGradient + outputRows)
             }
+            (gqkv + b * rows).update(from: gradient, count: rows)
         }
     }
 
@@ -104,7 +115,7 @@ extension CausalAttentionKernels {
                         features: head.headWidth, positions: last + 1, into: scores, scoreStride: width)
             for row in first...last {
                 let rowScores = scores + (row - first) * width
-                for s in 0...row { rowScores[s] *= scale }
+                for s in stride(from: 0, to: row + 1, by: 16) { rowScores.store16(rowScores.load16(s) * scale, s) }
                 (rowScores + row + 1).update(repeating: -.infinity, count: width - row - 1)
             }
             softmax(scores, rows: last - first + 1, cols: width, into: scores)
@@ -141,7 +152,10 @@ extension CausalAttentionKernels {
             for row in first...last {
                 let (weights, gradient, visible) = (p + row * t, dS + row * padded, row + 1)
                 let c = fixedOrderDot(weights, UnsafePointer(gradient), count: visible)
-                for s in 0..<visible { gradient[s] = (weights[s] * (gradient[s] - c)) * scale }
+                for s in stride(from: 0, to: visible, by: 16) {   // lanes past `visible` are never read
+                    let w = weights.load16(s, count: visible - s, padding: 0)
+                    gradient.store16((w * (gradient.load16(s) - c)) * scale, s)
+                }
             }
         }
         let (end, dSr, start) = (SIMD4(repeating: t - 1), UnsafePointer(dS), accumulate ? ChainTransfer.load : .reset)
