@@ -48,7 +48,8 @@ struct ThreadDeterminismTests {
         run(rows) { Float.sum(x, outer: rows, axis: cols, inner: 1, into: $0) }
         run(rows) { Float.max(x, outer: rows, axis: cols, inner: 1, into: $0, argmax: nil) }
         run(rows * cols) { Float.gelu(x, count: rows * cols, into: $0) }
-        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, accumulatingInto: $0) }
+        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, into: $0, accumulate: true) }
+        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, into: $0, accumulate: false) }
         for function in UnaryFunction.allCases {
             run(rows * cols) { Float.map(function, x.map { abs($0) + 0.01 }, count: rows * cols, into: $0) }
         }
