@@ -8,7 +8,9 @@
 ///
 /// Work is split into one parallel chunk per sequence, a count that depends only on the shape; each chunk
 /// reads only its own sequence and writes only its own sequence's outputs, gradients and probabilities,
-/// head after head.
+/// head after head. A chunk copies its sequence's rows (and output gradient) into scratch in one sequential
+/// pass, which the hardware prefetches, and writes its qkv gradient back in one, instead of touching them
+/// head by head in short strided pieces.
 ///
 /// Forward order (normative, and the same as `cachedAttention`, so that a KV-cache row equals the full
 /// pass bit for bit): score s of query t is one FMA chain over the head's features in increasing order
@@ -17,7 +19,7 @@
 /// same bits; `probabilities` holds exactly 0 at s > t); output feature i is one FMA chain
 /// fma(p_s, v_s[i], ·) over s = 0 … t from +0.
 ///
-/// Backward order (per chunk; gradients accumulate into `gqkv`, llm.c's `+=` convention):
+/// Backward order (per chunk; gradients accumulate into `gqkv`, llm.c's `+=` convention, or overwrite it):
 ///   dP[t, s] = one FMA chain over features in increasing order from +0 (dO_t · v_s), s ≤ t;
 ///   c_t = Σ_{s ≤ t} P[t, s]·dP[t, s] in the fixed order of `fixedOrderDot` over the t + 1 entries;
 ///   dS[t, s] = (P[t, s]·(dP[t, s] − c_t))·scale;
@@ -49,9 +51,7 @@ extension CausalAttentionKernels {
     ) {
         let head = HeadLayout(length: length, heads: heads, headWidth: headWidth)
         Parallel.forEachChunk(count: batch) { b in
-            // Scratch of a few KiB per head (its keys transposed, four rows of scores), so that it stays in L1.
-            // The sequence's rows are first copied in one sequential pass (which the hardware prefetches)
-            // rather than fetched head by head in short strided pieces.
+            // The sequence's rows, then a few KiB reused by every head (its keys transposed, four rows of scores).
             let rows = length * 3 * head.width
             let scratch = UnsafeMutablePointer<Self>.allocate(capacity: rows + (headWidth + 4) * head.padded)
             defer { scratch.deallocate() }
@@ -73,10 +73,8 @@ extension CausalAttentionKernels {
     ) {
         let head = HeadLayout(length: length, heads: heads, headWidth: headWidth)
         Parallel.forEachChunk(count: batch) { b in
-            // Its values transposed, and dS with three spare rows (a last, partial group of rows still writes
-            // four rows of dot products).
-            // The sequence's rows, its output gradient and its qkv gradient are worked on in copies made (and
-            // the gradient written back) in sequential passes, rather than in short strided pieces per head.
+            // The sequence's rows, qkv gradient and output gradient, then what every head reuses (its values
+            // transposed, and dS with three spare rows: a last, partial group of rows still writes four rows).
             let (rows, outputRows) = (length * 3 * head.width, length * head.width)
             let scratch = UnsafeMutablePointer<Self>.allocate(capacity: 2 * rows + outputRows + (headWidth + length + 3) * head.padded)
             defer { scratch.deallocate() }
