@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Tasks", targets: ["Tasks"]),
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
@@ -30,10 +31,16 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
+        .target(
+            name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
-            dependencies: ["Demos", "Autograd", "Kernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Demos", "Training", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: hostCPU),
         .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
         .executableTarget(
@@ -75,6 +82,10 @@ let package = Package(
         .testTarget(
             name: "CheckpointTests",
             dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["TestSupport", "Training", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels"],
             swiftSettings: hostCPU),
     ]
 )
