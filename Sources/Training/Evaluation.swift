@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Tasks
 import Transformer
@@ -120,10 +121,10 @@ extension String {
     fileprivate func leftPadding(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
 
-/// A fraction as a percentage with one decimal, e.g. `97.5%` (integer arithmetic: no locale, no libc).
+/// A fraction as a percentage with one decimal, e.g. `97.5%`, rounded as `printf("%.1f")` rounds (as the
+/// command line prints progress), so a table and a progress line show one accuracy alike.
 func percent(_ fraction: Double) -> String {
-    let tenths = Int((fraction * 1000).rounded())
-    return "\(tenths / 10).\(tenths % 10)%"
+    String(format: "%.1f%%", 100 * fraction)
 }
 
 extension GPT {

@@ -58,8 +58,6 @@ struct SFTOptions: ParsableArguments {
         if let temperature { c.temperature = temperature }
         if let targetAccuracy { c.targetAccuracy = targetAccuracy }
         if let timeLimit { c.timeLimit = timeLimit }
-        // A task given without a highest difficulty trains its whole range (the default 4 is addition's).
-        if task != nil && task != SFTOptions.defaults.task && maxDifficulty == nil { c.maxDifficulty = nil }
         return c
     }
 
