@@ -22,7 +22,7 @@ public struct SFTConfiguration: Sendable, Hashable, Codable {
     /// longer than the model's context.
     public var sequenceLength: Int? = nil
     /// Optimizer updates (the cosine schedule's length).
-    public var steps = 1200
+    public var steps = 1600
     /// Sequences per update.
     public var batchSize = 32
     /// Peak learning rate of AdamW.
