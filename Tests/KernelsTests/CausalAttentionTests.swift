@@ -134,22 +134,24 @@ struct CausalAttentionTests {
             let qkv = (0..<shape.qkvCount).map { _ in T(random.uniform(-2...2)) }
             let ours = Self.kernels(shape, qkv: qkv, gOutput: [T](repeating: 0, count: shape.outputCount),
                                     gStart: [T](repeating: 0, count: shape.qkvCount))
+            let tiles = (t + 15) / 16
             for b in 0..<shape.batch {
-                for h in 0..<shape.heads {
-                    func rows(_ part: Int) -> [T] {
-                        (0..<t).flatMap { r in (0..<hd).map { qkv[(b * t + r) * 3 * d + part * d + h * hd + $0] } }
-                    }
-                    let (keys, values) = (rows(1), rows(2))
-                    for row in 0..<t {
-                        var scratch = [T](repeating: 0, count: 2 * (row + 1))
-                        var cached = [T](repeating: .nan, count: hd)
-                        T.cachedAttention(
-                            query: Array(qkv[((b * t + row) * 3 * d + h * hd)...].prefix(hd)), keys: keys, values: values,
-                            positions: row + 1, headWidth: hd, scale: 1 / T(hd).squareRoot(), scratch: &scratch, into: &cached)
-                        let full = Array(ours.output[((b * t + row) * d + h * hd)...].prefix(hd))
-                        let identical = zip(full, cached).allSatisfy { $0 == $1 && $0.sign == $1.sign }
-                        #expect(identical, "\(T.self) \(shape) b \(b) h \(h) row \(row)")
-                    }
+                // One sequence's cache, filled row by row as sampling fills it.
+                var cacheKeys = [T](repeating: .nan, count: tiles * 16 * d)
+                var cacheValues = [T](repeating: .nan, count: t * d)
+                for row in 0..<t {
+                    let base = (b * t + row) * 3 * d
+                    let (query, key, value) = (Array(qkv[base..<(base + d)]), Array(qkv[(base + d)..<(base + 2 * d)]),
+                                               Array(qkv[(base + 2 * d)..<(base + 3 * d)]))
+                    var scratch = [T](repeating: .nan, count: shape.heads * tiles * 16)
+                    var cached = [T](repeating: .nan, count: d)
+                    T.cachedAttention(
+                        query: query, key: key, value: value, position: row, cacheKeys: &cacheKeys,
+                        cacheValues: &cacheValues, heads: shape.heads, headWidth: hd, scale: 1 / T(hd).squareRoot(),
+                        scratch: &scratch, into: &cached)
+                    let full = Array(ours.output[((b * t + row) * d)...].prefix(d))
+                    let identical = zip(full, cached).allSatisfy { $0 == $1 && $0.sign == $1.sign }
+                    #expect(identical, "\(T.self) \(shape) b \(b) row \(row)")
                 }
             }
         }

@@ -42,7 +42,7 @@ struct AdvantageTests {
         let estimate = AdvantageEstimator.estimate(rollout, configuration: configuration)
         let masks = rollout.responseMasks
         let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: configuration.alpha, lambdaMin: configuration.lambdaMin)
-        #expect(lambdas[0] == 0.5 && lambdas[2] == 1 - 1 / (0.5 * 45), "3 tokens: the floor; 45: 1 − 1/(α·l)")
+        #expect(lambdas[0] == 0.5 && lambdas[2] == 1 - 1 / (0.05 * 45), "3 tokens: the floor; 45: 1 − 1/(α·l)")
         let reference = decoupledGAE(rewards: rollout.rewards, values: rollout.values!, masks: masks, gamma: 1, lambdaCritic: 1, lambdaPolicy: lambdas)
         #expect(estimate.policyLambdas == lambdas)
         #expect(estimate.advantages == whiten(reference.map(\.advantages), masks: masks))
