@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
-            dependencies: ["Demos", "Autograd", "Kernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Demos", "Autograd", "Kernels", "VAPO", "Transformer", "Tasks", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
         .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
         .executableTarget(
@@ -79,6 +79,10 @@ let package = Package(
         .testTarget(
             name: "CheckpointTests",
             dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "VapoCLITests",
+            dependencies: ["VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",
