@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
     @Option(help: "Run folder (must not hold a run).") var out = "runs/train"
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
-    @Option(help: "Starting policy checkpoint (default: a freshly initialised GPT of --layers/--width/--heads/--context).")
+    @Option(help: "Starting policy checkpoint (default: <out>/sft.safetensors if it exists, else a fresh GPT of --layers/--width/--heads/--context).")
     var initCheckpoint: String?
     @Option(help: "Layers of a fresh policy.") var layers = 4
     @Option(help: "Width of a fresh policy.") var width = 128
@@ -45,7 +45,7 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = try options.resolved()
         let folder = RunFolder(url: URL(fileURLWithPath: out))
-        let policy = try startingPolicy()
+        let policy = try startingPolicy(folder: folder)
         try folder.checkNew()
         if let threads { Parallel.threadCount = threads }
         let trainer = try Trainer<Float>(configuration: configuration, policy: policy)
@@ -54,9 +54,14 @@ struct TrainCommand: ParsableCommand {
         try train(trainer, in: folder)
     }
 
-    /// The policy RL starts from: `--init-checkpoint`, or a fresh GPT.
-    func startingPolicy() throws -> GPT<Float> {
+    /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it
+    /// exists, else a fresh GPT of the shape flags.
+    func startingPolicy(folder: RunFolder) throws -> GPT<Float> {
         if let initCheckpoint { return try StartingPolicy.read(from: initCheckpoint) }
+        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
+            print("starting from \(folder.sftCheckpoint.path)")
+            return try StartingPolicy.read(from: folder.sftCheckpoint.path)
+        }
         let shape: GPTConfiguration
         do {
             shape = try GPTConfiguration(layers: layers, width: width, heads: heads, context: context, vocabulary: Tokenizer.vocabularySize).validated()

@@ -104,3 +104,22 @@ struct TrainCommandTests {
         }
     }
 }
+
+extension TrainCommandTests {
+    @Test("a run starts from --init-checkpoint, or from the run folder's sft.safetensors, which it keeps; a policy from either gives the same run")
+    func startingPoints() throws {
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try Self.train(scratch, out: "first")
+        let trained = scratch.appendingPathComponent("first/checkpoint-step-2.safetensors")
+        try Self.train(scratch, out: "from-flag", ["--init-checkpoint", trained.path])
+        let reused = scratch.appendingPathComponent("from-folder")
+        try FileManager.default.createDirectory(at: reused, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: trained, to: reused.appendingPathComponent("sft.safetensors"))
+        try Self.train(scratch, out: "from-folder")
+        let name = "checkpoint-step-2.safetensors"
+        #expect(try Self.bytes(scratch.appendingPathComponent("from-flag"), name) == Self.bytes(reused, name))
+        #expect(try Self.bytes(scratch.appendingPathComponent("first"), name) != Self.bytes(reused, name))
+        #expect(try Self.bytes(reused, "sft.safetensors") == Data(contentsOf: trained))
+    }
+}
