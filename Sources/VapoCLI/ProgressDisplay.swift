@@ -6,6 +6,8 @@ import Foundation
 struct ProgressDisplay {
     /// Whether standard output is a terminal.
     let live: Bool
+    /// Whether a live line is on screen without its newline yet.
+    private var open = false
 
     init(live: Bool = isatty(STDOUT_FILENO) != 0) { self.live = live }
 
@@ -20,9 +22,10 @@ struct ProgressDisplay {
     }
 
     /// Shows one step's line.
-    func show(_ line: String, keep: Bool) {
+    mutating func show(_ line: String, keep: Bool) {
         if live {
             print("\r" + line + "\u{1B}[K", terminator: keep ? "\n" : "")
+            open = !keep
         } else {
             print(line)
         }
@@ -30,8 +33,9 @@ struct ProgressDisplay {
     }
 
     /// Ends a live display (moves to a fresh line).
-    func finish() {
-        if live { print("") }
+    mutating func finish() {
+        if open { print("") }
+        open = false
     }
 
     /// `m:ss` (or `h:mm:ss`).

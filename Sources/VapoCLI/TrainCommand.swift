@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
         let c = trainer.configuration
         let metrics = try MetricsWriter(url: folder.metrics)
         let rollouts = dumpRollouts ? try MetricsWriter(url: folder.rollouts) : nil
-        let display = ProgressDisplay()
+        var display = ProgressDisplay()
         print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
             + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")
         let before = try trainer.evaluate()
