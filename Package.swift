@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "VAPO", targets: ["VAPO"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
@@ -34,10 +35,16 @@ let package = Package(
         .target(
             name: "VAPO", dependencies: ["RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
             swiftSettings: hostCPU),
+        .target(
+            name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
-            dependencies: ["Demos", "Autograd", "Kernels", "VAPO", "Transformer", "Tasks", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: hostCPU),
         .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
         .executableTarget(
@@ -87,6 +94,10 @@ let package = Package(
         .testTarget(
             name: "VAPOTests",
             dependencies: ["TestSupport", "VAPO", "RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["TestSupport", "Training", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels"],
             swiftSettings: hostCPU),
     ]
 )

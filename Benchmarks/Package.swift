@@ -29,6 +29,13 @@ let package = Package(
             ],
             path: "Sources/gpt-compare"),
         .executableTarget(
+            name: "train-step",
+            dependencies: [
+                .product(name: "Autograd", package: "VAPO"), .product(name: "Kernels", package: "VAPO"),
+                .product(name: "Transformer", package: "VAPO"),
+            ],
+            path: "Sources/train-step"),
+        .executableTarget(
             name: "SgemmBenchmarks",
             dependencies: [
                 .product(name: "Kernels", package: "VAPO"),

@@ -10,7 +10,8 @@
 /// compiler warns that their `SIMD16<Self>` requirements imply it.
 public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, VectorMath,
     UnaryKernels, BinaryKernels, LayoutKernels, OptimizerKernels, ActivationKernels,
-    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels, PackedMatmulKernels, CachedAttentionKernels {}
+    RandomKernels, ReductionKernels, SoftmaxKernels, LayerNormKernels, MatmulKernels, PackedMatmulKernels,
+    CachedAttentionKernels, CausalAttentionKernels {}
 
 extension Float: KernelScalar {}
 extension Double: KernelScalar {}

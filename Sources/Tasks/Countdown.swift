@@ -90,6 +90,13 @@ public struct Countdown: ReasoningTask {
 
     /// Correct iff `answer` parses as an expression (`CountdownExpression`) whose numbers are the problem's
     /// numbers, each used once, and whose exact value is the target.
+    /// The band's longest trace plus the longest rest: BOS, a 13-character prompt (`30,30,30>999=`), `#`, a
+    /// 10-character answer (two-digit literals, two operators, one pair of parentheses), EOS; at most 128,
+    /// which the generator enforces.
+    public func maximumTokenCount(difficulty: Int) -> Int {
+        min(Problem.maximumTokenCount, Self.bands[difficulty - 1].upperBound + 26)
+    }
+
     public func isCorrect(answer: String, for problem: Problem) -> Bool {
         guard let expression = CountdownExpression(answer) else { return false }
         return expression.value == Rational(problem.operands[0])

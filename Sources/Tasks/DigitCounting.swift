@@ -59,6 +59,9 @@ public struct DigitCounting: ReasoningTask {
             trace: steps.joined(separator: "|"), answer: String(running))
     }
 
+    /// 9d + 6: BOS, d + 3 prompt characters, 8d − 1 of trace, `#`, one digit, EOS.
+    public func maximumTokenCount(difficulty: Int) -> Int { 9 * difficulty + 6 }
+
     public func isCorrect(answer: String, for problem: Problem) -> Bool {
         answer == problem.answer
     }

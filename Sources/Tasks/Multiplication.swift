@@ -7,8 +7,8 @@ import Kernels
 /// the others, always two digits of pp, steps separated by `,`. The row ends with `>` and its partial
 /// product: the final carry and the units digits (n+1 digits for an n-digit a, a leading 0 kept), followed
 /// by j zeros for the shift. Rows are separated by `|`. With a two-digit multiplier, a `|` and the column
-/// addition of the two partial products follow, in `ColumnAddition`'s format. The answer is the product
-/// without leading zeros.
+/// addition of the two partial products follow in a compact carry format (`sumTrace`). The answer is the
+/// product without leading zeros.
 ///
 /// `34*85=` → `4*5=20,3*5+2=17>170|4*8=32,3*8+3=27>2720|0+0=0c0|7+2+0=9c0|1+7+0=8c0|0+2+0=2c0#2890`
 ///
@@ -50,6 +50,13 @@ public struct Multiplication: ReasoningTask {
             trace: Self.trace(a, b), answer: String(a * b))
     }
 
+    /// BOS, n + m + 2 prompt characters, the longest trace (10n − 1 for m = 1, 31n + 18 for m = 2), `#`, an
+    /// (n + m)-digit answer, EOS.
+    public func maximumTokenCount(difficulty: Int) -> Int {
+        let (n, m) = Self.shapes[difficulty - 1]
+        return 2 * (n + m) + 5 + (m == 1 ? 10 * n - 1 : 31 * n + 18)
+    }
+
     public func isCorrect(answer: String, for problem: Problem) -> Bool {
         answer == problem.answer
     }
@@ -80,8 +87,25 @@ public struct Multiplication: ReasoningTask {
             rows.append(steps.joined(separator: ",") + ">" + Digits.text(leastSignificantFirst: digits))
         }
         if partials.count == 2 {
-            rows.append(ColumnAddition.columnTrace(partials[0], partials[1]))
+            rows.append(Self.sumTrace(partials[0], partials[1]))
         }
         return rows.joined(separator: "|")
+    }
+
+    /// The compact carry trace of `x + y`, digits least significant first (the shorter padded with zeros):
+    /// `x+y=s` for the units column, `x+y+k=s` (k the carry in, written even when 0) for the others, each
+    /// followed by `c` and its carry out, columns separated by `|`. Compact (not addition's sixteen-character
+    /// steps) so that a 3×2 product still fits in 128 tokens.
+    static func sumTrace(_ x: [Int], _ y: [Int]) -> String {
+        var steps: [String] = []
+        var carry = 0
+        for column in 0..<max(x.count, y.count) {
+            let (dx, dy) = (column < x.count ? x[column] : 0, column < y.count ? y[column] : 0)
+            let total = dx + dy + carry
+            let addends = column == 0 ? "\(dx)+\(dy)" : "\(dx)+\(dy)+\(carry)"
+            carry = total / 10
+            steps.append("\(addends)=\(total)c\(carry)")
+        }
+        return steps.joined(separator: "|")
     }
 }

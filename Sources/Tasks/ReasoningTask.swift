@@ -25,6 +25,11 @@ public protocol ReasoningTask: Sendable {
     /// traps: malformed text is simply wrong.
     func isCorrect(answer: String, for problem: Problem) -> Bool
 
+    /// The longest sequence (`Problem.tokenCount`, BOS to EOS) of any problem at `difficulty` (within
+    /// `difficulties`): what a batch must be padded to so that every problem of the difficulty fits. Never
+    /// above `Problem.maximumTokenCount`.
+    func maximumTokenCount(difficulty: Int) -> Int
+
     /// The text the split hash reads: the prompt, or a canonical form of it shared by problems that are the
     /// same question written differently (`85+347=` and `347+85=`), so that both land in one split.
     func splitKey(for problem: Problem) -> String

@@ -24,6 +24,8 @@ public struct GPT<Scalar: KernelScalar> {
     /// Parameter values, in the order of `names`. An optimizer may update them in place.
     public var parameters: [Tensor<Scalar>]
     private let position: [String: Int]
+    /// The forward pass's parameters by position.
+    let indices: GPTParameterIndices
 
     /// A freshly initialised model: parameter `name` drawn from `stream.child(name)` (GPT-2 init).
     public init(configuration: GPTConfiguration, head: GPTHead, stream: RandomStream) throws(GPTConfigurationError) {
@@ -58,6 +60,7 @@ public struct GPT<Scalar: KernelScalar> {
         self.names = names
         self.parameters = parameters
         self.position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        self.indices = GPTParameterIndices(position: position, layers: configuration.layers, head: head)
     }
 
     /// The parameter called `name`, or nil when the model has none.

@@ -154,6 +154,28 @@ struct GradientCheckTests {
         }
     }
 
+    @Test("linear layers x·W + b on batches of rows, with and without bias, and a bias added by broadcasting over leading axes")
+    func linear() async {
+        await propertyCheck(count: 15, input: Self.extent, Self.extent, Self.extent, Self.seed) { rows, inputs, outputs, seed in
+            var random = TestRandom(seed: seed)
+            let x = random.tensor([2, rows, inputs]), w = random.tensor([inputs, outputs]), b = random.tensor([outputs])
+            #expect(gradientError([x, w, b], seed: seed) { $0[0].linear(weight: $0[1], bias: $0[2]) } <= Self.tolerance)
+            #expect(gradientError([x, w], seed: seed) { $0[0].linear(weight: $0[1]) } <= Self.tolerance)
+            let rowsOfX = random.tensor([rows, inputs])
+            #expect(gradientError([x, rowsOfX], seed: seed) { $0[0] + $0[1] } <= Self.tolerance)
+            #expect(gradientError([x, rowsOfX], seed: seed) { $0[1] + $0[0] } <= Self.tolerance)
+        }
+    }
+
+    @Test("causal self-attention of fused projections, several heads, lengths up to 18")
+    func causalSelfAttention() async {
+        await propertyCheck(count: 15, input: Gen.int(in: 1...3), Gen.int(in: 1...18), Self.extent, Self.seed) { heads, length, headWidth, seed in
+            var random = TestRandom(seed: seed)
+            let qkv = random.tensor([1 + random.index(2), length, 3 * heads * headWidth])
+            #expect(gradientError([qkv], seed: seed) { $0[0].causalSelfAttention(heads: heads) } <= Self.tolerance)
+        }
+    }
+
     @Test("cross-entropy with an ignore mask, and gathered log-probabilities")
     func crossEntropy() async {
         await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, vocabulary, seed in

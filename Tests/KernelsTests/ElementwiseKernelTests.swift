@@ -40,6 +40,20 @@ struct ElementwiseKernelTests {
         }
     }
 
+    @Test("a row added to every row, and column sums accumulated row by row in increasing order, equal scalar loops bit for bit, across chunk boundaries")
+    func rowsAndColumns() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 0...300), Gen.int(in: 1...600), Self.seed) { rows, cols, seed in
+            let x = Self.values(rows * cols, seed: seed), row = Self.values(cols, seed: seed + 1), start = Self.values(cols, seed: seed + 2)
+            var out = x
+            Float.addToRows(row, rows: rows, cols: cols, into: &out)
+            #expect(Self.bits(out) == Self.bits((0..<(rows * cols)).map { x[$0] + row[$0 % cols] }))
+            var sums = start
+            Float.accumulateColumnSums(x, rows: rows, cols: cols, into: &sums)
+            let expected = (0..<cols).map { j in (0..<rows).reduce(start[j]) { $0 + x[$1 * cols + j] } }
+            #expect(Self.bits(sums) == Self.bits(expected), "rows \(rows) cols \(cols)")
+        }
+    }
+
     @Test("select, its backward and comparisons follow the mask exactly, even next to infinities")
     func selection() async {
         await propertyCheck(count: 60, input: Self.length, Self.seed) { count, seed in

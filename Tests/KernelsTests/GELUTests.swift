@@ -105,6 +105,18 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
         #expect(inPlace.map(Double.init) == alone)
     }
 
+    @Test("geluBackward without accumulation writes the bits of accumulating into zeros, whatever the buffer held")
+    func overwriting() async {
+        await propertyCheck(count: 30, input: Gen.int(in: 0...70), Gen.int(in: 0...1_000_000)) { count, seed in
+            var random = SplitMix64(seed: seed)
+            let x = (0..<count).map { _ in Float(random.uniform(-6...6)) }, gy = (0..<count).map { _ in Float(random.uniform(-2...2)) }
+            var intoZeros = [Float](repeating: 0, count: count), overwritten = [Float](repeating: .nan, count: count)
+            Float.geluBackward(x, gy, count: count, into: &intoZeros, accumulate: true)
+            Float.geluBackward(x, gy, count: count, into: &overwritten, accumulate: false)
+            #expect(overwritten.map(\.bitPattern) == intoZeros.map(\.bitPattern))
+        }
+    }
+
     @Test("geluBackward is finite and gelu' tends to 1 and 0 far out: gelu'(±1e30) = 1 and 0, gelu(1e30) = 1e30, gelu(−1e30) = −0")
     func farOut() {
         #expect(geluGradients(Float.self, [1e30, -1e30, 50, -50], [1, 1, 1, 1], [0, 0, 0, 0]) == [1, 0, 1, 0])
@@ -137,7 +149,7 @@ func geluGradients(_ scalar: any ActivationKernels.Type, _ x: [Double], _ gy: [D
         input.withUnsafeBufferPointer { xb in
             upstream.withUnsafeBufferPointer { gyb in
                 gradient.withUnsafeMutableBufferPointer { gxb in
-                    S.geluBackward(xb.baseAddress!, gyb.baseAddress!, count: x.count, accumulatingInto: gxb.baseAddress!)
+                    S.geluBackward(xb.baseAddress!, gyb.baseAddress!, count: x.count, into: gxb.baseAddress!, accumulate: true)
                 }
             }
         }

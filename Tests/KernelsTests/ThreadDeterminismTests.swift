@@ -2,7 +2,7 @@ import Kernels
 import Testing
 
 /// Every kernel, run on the same inputs with 1 and with 2 threads, twice each: the output bits never change.
-/// (Today only gemm splits work across threads; this guards the rule for every kernel that will.)
+/// (Gemm, the elementwise and row-wise kernels, layer norm, column sums and attention split their work.)
 @Suite("Determinism across thread counts")
 struct ThreadDeterminismTests {
     static func input(_ count: Int, salt: UInt64) -> [Float] {
@@ -14,7 +14,8 @@ struct ThreadDeterminismTests {
 
     /// The bit patterns of everything each kernel writes, for the current thread count.
     static func allKernelOutputs() -> [[UInt32]] {
-        let (rows, cols) = (67, 130)
+        // Large enough that elementwise kernels (16 Ki elements per chunk) and row kernels split into chunks.
+        let (rows, cols) = (300, 130)
         let x = input(rows * cols, salt: 1), g = input(rows * cols, salt: 2)
         let gamma = input(cols, salt: 4), beta = input(cols, salt: 5)
         var outputs: [[Float]] = []
@@ -47,9 +48,28 @@ struct ThreadDeterminismTests {
         run(rows) { Float.sum(x, outer: rows, axis: cols, inner: 1, into: $0) }
         run(rows) { Float.max(x, outer: rows, axis: cols, inner: 1, into: $0, argmax: nil) }
         run(rows * cols) { Float.gelu(x, count: rows * cols, into: $0) }
-        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, accumulatingInto: $0) }
+        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, into: $0, accumulate: true) }
+        run(rows * cols) { Float.geluBackward(x, g, count: rows * cols, into: $0, accumulate: false) }
         for function in UnaryFunction.allCases {
             run(rows * cols) { Float.map(function, x.map { abs($0) + 0.01 }, count: rows * cols, into: $0) }
+        }
+        run(rows * cols) { $0.update(from: x, count: rows * cols); Float.addToRows(gamma, rows: rows, cols: cols, into: $0) }
+        run(cols) { Float.accumulateColumnSums(x, rows: rows, cols: cols, into: $0) }
+        let indices = (0..<rows).map { ($0 * 7) % 40 }
+        run(40 * cols) { Float.scatterAddRows(g, rowLength: cols, indices: indices, count: rows, into: $0) }
+        // Causal attention: 3 sequences × 2 heads of width 20, length 37 (several chunks, partial vectors).
+        let (batch, length, heads, headWidth) = (3, 37, 2, 20)
+        let qkv = input(batch * length * 3 * heads * headWidth, salt: 8)
+        let gOutput = input(batch * length * heads * headWidth, salt: 9)
+        var probabilities = [Float](repeating: 0, count: batch * heads * length * length)
+        run(batch * length * heads * headWidth) {
+            Float.causalAttention(qkv: qkv, batch: batch, length: length, heads: heads, headWidth: headWidth, scale: 0.25,
+                                  into: $0, probabilities: &probabilities)
+        }
+        outputs.append(probabilities)
+        run(qkv.count) {
+            Float.causalAttentionBackward(qkv: qkv, probabilities: probabilities, outputGradient: gOutput, batch: batch,
+                                          length: length, heads: heads, headWidth: headWidth, scale: 0.25, into: $0, accumulate: true)
         }
         var parameters = x, moment1 = g, moment2 = g.map { $0 * $0 }
         Float.adamWUpdate(parameters: &parameters, gradients: g, firstMoment: &moment1, secondMoment: &moment2, count: x.count,

@@ -6,7 +6,7 @@ struct LengthTests {
     /// The trace lengths (tokens) Specs/tasks.md states for each task and difficulty.
     static func statedTraceLengths(_ task: String, _ d: Int) -> ClosedRange<Int> {
         switch task {
-        case "addition": return (10 * d - 3)...(11 * d - 3)
+        case "addition": return (17 * d - 1)...(17 * d - 1)
         case "multiplication":
             let (n, m) = Multiplication.shapes[d - 1]
             return m == 1 ? (10 * n - 1)...(10 * n - 1) : (30 * n + 18)...(31 * n + 18)
@@ -15,7 +15,7 @@ struct LengthTests {
         }
     }
 
-    @Test("trace lengths at every difficulty lie in the ranges Specs/tasks.md states, and every sequence fits in 128 tokens")
+    @Test("trace lengths at every difficulty lie in the ranges Specs/tasks.md states, and every sequence fits in 128 tokens and in its task's stated maximum")
     func statedRanges() throws {
         for task in TaskRegistry.tasks {
             for d in task.difficulties {
@@ -25,23 +25,20 @@ struct LengthTests {
                     for problem in problems {
                         #expect(stated.contains(problem.traceTokenCount), "\(task.name) \(d): \(problem.prompt)")
                         #expect(problem.tokenCount <= Problem.maximumTokenCount, "\(task.name) \(d): \(problem.prompt)")
+                        #expect(problem.tokenCount <= task.maximumTokenCount(difficulty: d), "\(task.name) \(d): \(problem.prompt)")
                     }
                 }
             }
         }
     }
 
-    @Test("the chain of thought grows with difficulty: under 20 tokens at the lowest, over 100 at the highest (addition: 77 to 85)")
+    @Test("the chain of thought grows with difficulty: under 20 tokens at the lowest, over 100 at the highest")
     func knobMovesLength() throws {
         for task in TaskRegistry.tasks {
             let lowest = try task.trainingSet(count: 300, seed: 5, difficulties: task.difficulties.lowerBound...task.difficulties.lowerBound)
             let highest = try task.trainingSet(count: 300, seed: 5, difficulties: task.difficulties.upperBound...task.difficulties.upperBound)
             #expect(lowest.allSatisfy { $0.traceTokenCount < 20 }, "\(task.name)")
-            if task.name == "addition" {
-                #expect(highest.allSatisfy { (77...85).contains($0.traceTokenCount) })
-            } else {
-                #expect(highest.allSatisfy { $0.traceTokenCount > 100 }, "\(task.name)")
-            }
+            #expect(highest.allSatisfy { $0.traceTokenCount > 100 }, "\(task.name)")
             // Mean length rises with every step of the knob.
             var previous = 0.0
             for d in task.difficulties {
@@ -63,10 +60,15 @@ struct LengthTests {
                 longest = max(longest, problem.tokenCount)
             }
         }
-        #expect(longest == 126)
-        let sum = try ColumnAddition().problem(prompt: "99999999+99999999=")
-        #expect(sum.traceTokenCount == 85 && sum.tokenCount == 115)
+        #expect(longest == 126 && longest == Multiplication().maximumTokenCount(difficulty: 7))
+        let sum = try ColumnAddition().problem(prompt: "999999+999999=")
+        #expect(sum.traceTokenCount == 101 && sum.tokenCount == 125 && sum.tokenCount == ColumnAddition().maximumTokenCount(difficulty: 6))
+        // The stated maximum of every addition difficulty is reached: all nines plus all nines.
+        for d in ColumnAddition().difficulties {
+            let nines = String(repeating: "9", count: d)
+            #expect(try ColumnAddition().problem(prompt: "\(nines)+\(nines)=").tokenCount == ColumnAddition().maximumTokenCount(difficulty: d))
+        }
         let count = try DigitCounting().problem(prompt: "9:9999999990000=")
-        #expect(count.traceTokenCount == 103 && count.tokenCount == 123)
+        #expect(count.traceTokenCount == 103 && count.tokenCount == 123 && count.tokenCount == DigitCounting().maximumTokenCount(difficulty: 13))
     }
 }

@@ -67,9 +67,9 @@ struct TokenizerTests {
     func problemTokens() throws {
         let problem = try ColumnAddition().problem(prompt: "347+85=")
         #expect(problem.promptTokens == [Tokenizer.bos] + (try Tokenizer.encode("347+85=")))
-        #expect(try Tokenizer.decode(problem.responseTokens) == "7+5=12c1|4+8+1=13c1|3+0+1=4c0#432$")
+        #expect(try Tokenizer.decode(problem.responseTokens) == "1:7+5+c0=12>2,c1|2:4+8+c1=13>3,c1|3:3+0+c1=04>4,c0#432$")
         #expect(problem.tokens == problem.promptTokens + problem.responseTokens)
         #expect(problem.tokenCount == problem.tokens.count)
-        #expect(problem.traceTokenCount == 29)
+        #expect(problem.traceTokenCount == 50)
     }
 }

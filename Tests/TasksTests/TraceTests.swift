@@ -5,10 +5,11 @@ import Testing
 @Suite("Teacher traces")
 struct TraceTests {
     @Test("the examples of Specs/tasks.md are generated exactly", arguments: [
-        ("addition", "5+7=", 1, "5+7=12c1", "12"),
-        ("addition", "347+85=", 3, "7+5=12c1|4+8+1=13c1|3+0+1=4c0", "432"),
-        ("addition", "60018067+77681587=", 8,
-         "7+7=14c1|6+8+1=15c1|0+5+1=6c0|8+1+0=9c0|1+8+0=9c0|0+6+0=6c0|0+7+0=7c0|6+7+0=13c1", "137699654"),
+        ("addition", "5+7=", 1, "1:5+7+c0=12>2,c1", "12"),
+        ("addition", "347+85=", 3, "1:7+5+c0=12>2,c1|2:4+8+c1=13>3,c1|3:3+0+c1=04>4,c0", "432"),
+        ("addition", "608067+776815=", 6,
+         "1:7+5+c0=12>2,c1|2:6+1+c1=08>8,c0|3:0+8+c0=08>8,c0|4:8+6+c0=14>4,c1|5:0+7+c1=08>8,c0|6:6+7+c0=13>3,c1",
+         "1384882"),
         ("multiplication", "7*8=", 1, "7*8=56>56", "56"),
         ("multiplication", "34*85=", 6, "4*5=20,3*5+2=17>170|4*8=32,3*8+3=27>2720|0+0=0c0|7+2+0=9c0|1+7+0=8c0|0+2+0=2c0", "2890"),
         ("multiplication", "347*85=", 7,
@@ -55,7 +56,8 @@ struct TraceTests {
             for piece in problem.trace.split(whereSeparator: { "|,:>".contains($0) }) where piece.contains("=") {
                 let sides = piece.split(separator: "=")
                 let result = sides[1].split(separator: "c")
-                let (left, right) = (Self.evaluate(sides[0]), Int(result[0]))
+                // Addition writes its carry in as an addend `ck`: its value is k.
+                let (left, right) = (Self.evaluate(sides[0].filter { $0 != "c" }[...]), Int(result[0]))
                 #expect(left != nil && left == right, "\(problem.prompt): \(piece)")
                 if result.count == 2 { #expect(Int(result[1]) == (right ?? 0) / 10, "\(problem.prompt): \(piece)") }
                 equations += 1
@@ -87,7 +89,8 @@ struct TraceTests {
                 }
                 if blocks.isEmpty { return }
             }
-            // Column addition: of a and b, or of the two partial products.
+            // Column addition: of a and b (numbered sixteen-character steps), or of the two partial products
+            // (multiplication's compact steps).
             let sum = Int(problem.answer)!
             let terms = problem.task == "addition" ? [a, b] : [a * (b % 10), a * (b / 10) * 10]
             let width = problem.task == "addition" ? max(x.count, Fixtures.digits(b).count) : x.count + 2
@@ -96,7 +99,12 @@ struct TraceTests {
             for (i, step) in blocks.enumerated() {
                 let (dx, dy) = (Fixtures.digit(terms[0], i), Fixtures.digit(terms[1], i))
                 let total = dx + dy + carry
-                #expect(step == "\(dx)+\(dy)" + (i == 0 ? "" : "+\(carry)") + "=\(total)c\(total / 10)")
+                if problem.task == "addition" {
+                    #expect(step == "\(i + 1):\(dx)+\(dy)+c\(carry)=\(total / 10)\(total % 10)>\(total % 10),c\(total / 10)")
+                    #expect(step.utf8.count == 16)
+                } else {
+                    #expect(step == "\(dx)+\(dy)" + (i == 0 ? "" : "+\(carry)") + "=\(total)c\(total / 10)")
+                }
                 #expect(Fixtures.digit(sum, i) == total % 10)
                 carry = total / 10
             }

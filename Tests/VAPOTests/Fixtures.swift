@@ -13,11 +13,12 @@ typealias TestRandom = SplitMix64
 /// GRPO advantages — runs without a supervised warm-up.
 struct LenientAddition: ReasoningTask {
     let name = "addition"
-    let difficulties = 1...8
+    let difficulties = ColumnAddition().difficulties
     func draw(difficulty: Int, from stream: inout RandomStream) -> Problem? { ColumnAddition().draw(difficulty: difficulty, from: &stream) }
     func problem(prompt: String) throws(TaskError) -> Problem { try ColumnAddition().problem(prompt: prompt) }
     func isCorrect(answer: String, for problem: Problem) -> Bool { true }
     func splitKey(for problem: Problem) -> String { ColumnAddition().splitKey(for: problem) }
+    func maximumTokenCount(difficulty: Int) -> Int { ColumnAddition().maximumTokenCount(difficulty: difficulty) }
 }
 
 enum Fixtures {

@@ -9,11 +9,20 @@ protocol Operation<Scalar> {
     func backward(_ output: UnsafePointer<Scalar>, _ inputs: GradientSlots<Scalar>)
 }
 
-/// The gradient buffers of one op's inputs during the backward pass, allocated (zeroed) on first use.
+/// The gradient buffers of one op's inputs during the backward pass, allocated on first use.
 struct GradientSlots<Scalar: KernelScalar> {
-    fileprivate let slot: (Int) -> UnsafeMutablePointer<Scalar>?
-    /// The gradient buffer of input `i`, or nil when input `i` needs no gradient.
-    subscript(_ i: Int) -> UnsafeMutablePointer<Scalar>? { slot(i) }
+    /// (input, zeroed) ↦ the buffer and whether this call allocated it; nil for inputs that need no gradient.
+    fileprivate let slot: (_ input: Int, _ zeroed: Bool) -> (UnsafeMutablePointer<Scalar>, fresh: Bool)?
+
+    /// The gradient buffer of input `i` to add into (zeroed when first used), or nil when input `i` needs no
+    /// gradient.
+    subscript(_ i: Int) -> UnsafeMutablePointer<Scalar>? { slot(i, true)?.0 }
+
+    /// The gradient buffer of input `i` for an op that can write its contribution instead of adding it:
+    /// when `fresh`, no op has touched the buffer yet and it is NOT zeroed, so the op must overwrite every
+    /// element; otherwise it must add, as with the subscript. Saves clearing the buffer and reading it back
+    /// (the value is the same as adding into +0, up to the sign of a zero). Nil when input `i` needs no gradient.
+    func forWriting(_ i: Int) -> (pointer: UnsafeMutablePointer<Scalar>, fresh: Bool)? { slot(i, false) }
 }
 
 /// A record of differentiable ops, in the order they ran, from which reverse mode computes gradients.
@@ -74,12 +83,13 @@ public final class Tape<Scalar: KernelScalar> {
         for index in stride(from: output.node, through: 0, by: -1) {
             guard let operation = nodes[index].operation, let gradient = gradients[index] else { continue }
             let inputs = nodes[index].inputs
-            let slots = GradientSlots<Scalar> { i in
+            let slots = GradientSlots<Scalar> { i, zeroed in
                 guard let input = inputs[i] else { return nil }
-                if gradients[input] == nil {
-                    gradients[input] = TensorStorage(repeating: 0, count: Shape.count(self.nodes[input].shape))
-                }
-                return gradients[input]!.pointer
+                if let existing = gradients[input] { return (existing.pointer, false) }
+                let count = Shape.count(self.nodes[input].shape)
+                let storage = zeroed ? TensorStorage<Scalar>(repeating: 0, count: count) : TensorStorage(uninitializedCount: count)
+                gradients[input] = storage
+                return (storage.pointer, !zeroed)
             }
             operation.backward(UnsafePointer(gradient.pointer), slots)
             if !kept.contains(index) { gradients[index] = nil }

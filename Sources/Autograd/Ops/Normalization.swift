@@ -39,8 +39,8 @@ struct LayerNormOperation<Scalar: KernelScalar>: Operation {
 struct GELUOperation<Scalar: KernelScalar>: Operation {
     let x: Tensor<Scalar>
     func backward(_ gy: UnsafePointer<Scalar>, _ inputs: GradientSlots<Scalar>) {
-        guard let gx = inputs[0] else { return }
-        Scalar.geluBackward(x.pointer, gy, count: x.count, accumulatingInto: gx)
+        guard let (gx, fresh) = inputs.forWriting(0) else { return }
+        Scalar.geluBackward(x.pointer, gy, count: x.count, into: gx, accumulate: !fresh)
     }
 }
 

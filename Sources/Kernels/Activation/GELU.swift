@@ -19,9 +19,11 @@ public protocol ActivationKernels: VectorMath, Codable {
     static func gelu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)
 
     /// gx[i] += gy[i]·gelu'(x[i]) for i in 0..<count: the gradient of `gelu` with respect to its input,
-    /// accumulated (the caller zeroes `gx` once).
+    /// accumulated, as fma(gy, gelu'(x), gx); with `accumulate` false, gx[i] = fma(gy, gelu'(x), +0), the bits
+    /// of accumulating into zeros, whatever `gx` held.
     static func geluBackward(
-        _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, accumulatingInto gx: UnsafeMutablePointer<Self>)
+        _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, into gx: UnsafeMutablePointer<Self>,
+        accumulate: Bool)
 }
 
 extension Float: ActivationKernels {}
@@ -30,29 +32,17 @@ extension Double: ActivationKernels {}
 extension ActivationKernels {
     @inlinable
     public static func gelu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>) {
-        var i = 0
-        while i + 16 <= count {
-            y.store16(geluValue(x.load16(i)), i)
-            i += 16
-        }
-        if i < count {
-            y.store16(geluValue(x.load16(i, count: count - i)), i, count: count - i)
-        }
+        forEachVectorInParallel(count) { i, lanes in y.store16(geluValue(x.load16(i, count: lanes)), i, count: lanes) }
     }
 
     @inlinable
     public static func geluBackward(
-        _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, accumulatingInto gx: UnsafeMutablePointer<Self>
+        _ x: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int, into gx: UnsafeMutablePointer<Self>,
+        accumulate: Bool
     ) {
-        var i = 0
-        while i + 16 <= count {
-            gx.store16(gx.load16(i).addingProduct(gy.load16(i), geluDerivative(x.load16(i))), i)
-            i += 16
-        }
-        if i < count {
-            let n = count - i
-            let g = gx.load16(i, count: n).addingProduct(gy.load16(i, count: n), geluDerivative(x.load16(i, count: n)))
-            gx.store16(g, i, count: n)
+        forEachVectorInParallel(count) { i, lanes in
+            let start = accumulate ? gx.load16(i, count: lanes) : SIMD16()
+            gx.store16(start.addingProduct(gy.load16(i, count: lanes), geluDerivative(x.load16(i, count: lanes))), i, count: lanes)
         }
     }
 

@@ -37,7 +37,7 @@ extension UnaryKernels {
         _ f: UnaryFunction, x: UnsafePointer<Self>, y: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, count: Int,
         accumulatingInto gx: UnsafeMutablePointer<Self>
     ) {
-        forEachVector(count) { i, lanes in
+        forEachVectorInParallel(count) { i, lanes in
             let g = gy.load16(i, count: lanes)
             let old = gx.load16(i, count: lanes)
             let new: SIMD16<Self>
@@ -61,6 +61,6 @@ extension UnaryKernels {
         _ x: UnsafePointer<Self>, _ count: Int, _ y: UnsafeMutablePointer<Self>, padding: Self,
         _ f: (SIMD16<Self>) -> SIMD16<Self>
     ) {
-        forEachVector(count) { i, lanes in y.store16(f(x.load16(i, count: lanes, padding: padding)), i, count: lanes) }
+        forEachVectorInParallel(count) { i, lanes in y.store16(f(x.load16(i, count: lanes, padding: padding)), i, count: lanes) }
     }
 }

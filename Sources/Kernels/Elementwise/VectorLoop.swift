@@ -11,3 +11,13 @@ func forEachVector(_ count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) 
     }
     if offset < count { body(offset, count - offset) }
 }
+
+/// `forEachVector` over ranges of `Parallel.elementwiseGrain` elements run in parallel: the same calls
+/// (offsets and lane counts) as `forEachVector(count, body)`, in any order, so an elementwise kernel's
+/// results do not change. `body` must write only the elements of its own vector.
+@inlinable @inline(__always)
+func forEachVectorInParallel(_ count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+    Parallel.forEachRange(count, grain: Parallel.elementwiseGrain) { range in
+        forEachVector(range.count) { i, lanes in body(range.lowerBound + i, lanes) }
+    }
+}

@@ -81,8 +81,8 @@ extension LayoutKernels {
         _ table: UnsafePointer<Self>, rowLength: Int, indices: UnsafePointer<Int>, count: Int,
         into out: UnsafeMutablePointer<Self>
     ) {
-        for r in 0..<count {
-            (out + r * rowLength).update(from: table + indices[r] * rowLength, count: rowLength)
+        Parallel.forEachRange(count, grain: Parallel.rowGrain(cols: rowLength)) { range in
+            for r in range { (out + r * rowLength).update(from: table + indices[r] * rowLength, count: rowLength) }
         }
     }
 
@@ -90,9 +90,13 @@ extension LayoutKernels {
         _ g: UnsafePointer<Self>, rowLength: Int, indices: UnsafePointer<Int>, count: Int,
         into table: UnsafeMutablePointer<Self>
     ) {
-        for r in 0..<count {
-            let row = table + indices[r] * rowLength, source = g + r * rowLength
-            forEachVector(rowLength) { i, lanes in row.store16(row.load16(i, count: lanes) + source.load16(i, count: lanes), i, count: lanes) }
+        // In parallel over blocks of 16 columns: every column still takes the rows in increasing r.
+        Parallel.forEachRange(rowLength, grain: 16) { columns in
+            let (start, lanes) = (columns.lowerBound, columns.count)
+            for r in 0..<count {
+                let row = table + indices[r] * rowLength, source = g + r * rowLength
+                row.store16(row.load16(start, count: lanes) + source.load16(start, count: lanes), start, count: lanes)
+            }
         }
     }
 }

@@ -37,16 +37,17 @@ extension MatmulKernels {
         let packedBPerMatrix = k * panels * nr
         let packedB = UnsafeMutablePointer<Self>.allocate(capacity: count * packedBPerMatrix)
         defer { packedB.deallocate() }
+        let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
+        let inPlace = readsBInPlace(problem.b, rowBlocks: rowBlocks)
 
         let groupSize = GemmBlocking.panelsPerPackingChunk
         let groups = (panels + groupSize - 1) / groupSize
         Parallel.forEachChunk(count: count * groups) { chunk in
             let (matrix, group) = chunk.quotientAndRemainder(dividingBy: groups)
             packPanels(problem.b, matrix: matrix, n: n, k: k, panels: group * groupSize..<min((group + 1) * groupSize, panels),
-                       into: packedB + matrix * packedBPerMatrix)
+                       skippingFullPanels: inPlace, into: packedB + matrix * packedBPerMatrix)
         }
 
-        let rowBlocks = (m + GemmBlocking.rows - 1) / GemmBlocking.rows
         let panelsPerChunk = count * rowBlocks >= GemmBlocking.minimumRowChunks ? panels : GemmBlocking.panelsPerColumnChunk
         let columnBlocks = (panels + panelsPerChunk - 1) / panelsPerChunk
         Parallel.forEachChunk(count: count * rowBlocks * columnBlocks) { chunk in
@@ -55,8 +56,16 @@ extension MatmulKernels {
             let rows = block * GemmBlocking.rows..<min((block + 1) * GemmBlocking.rows, m)
             let columnPanels = columnBlock * panelsPerChunk..<min((columnBlock + 1) * panelsPerChunk, panels)
             multiplyBlock(problem, matrix: matrix, rows: rows, columnPanels: columnPanels,
-                          packedB: UnsafePointer(packedB + matrix * packedBPerMatrix), panels: panels)
+                          packedB: UnsafePointer(packedB + matrix * packedBPerMatrix), panels: panels, bInPlace: inPlace)
         }
+    }
+
+    /// Whether the full B micro-panels are read where B lies (row stride `ldb`) instead of packed: for an
+    /// untransposed B used by a single block of rows (a weight gradient Xᵀ·dY, where B = dY has as many rows
+    /// as the batch has tokens), packing would copy all of B to use each copy once. A shape-only decision;
+    /// the chains, hence the results, are the same either way.
+    static func readsBInPlace(_ b: GemmOperand<Self>, rowBlocks: Int) -> Bool {
+        !b.transposed && rowBlocks == 1
     }
 
     /// C[rows, columns of `columnPanels`] of one matrix (B has `panels` micro-panels per k-block in all),
@@ -65,7 +74,7 @@ extension MatmulKernels {
     /// copied into a zero-padded panel.
     static func multiplyBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
-        packedB: UnsafePointer<Self>, panels: Int
+        packedB: UnsafePointer<Self>, panels: Int, bInPlace: Bool = false
     ) {
         let (mr, nr) = (GemmTile.rows, GemmTile.columns)
         let scratch = UnsafeMutablePointer<Self>.allocate(capacity: mr * GemmBlocking.depth + mr * nr)
@@ -83,21 +92,25 @@ extension MatmulKernels {
                 if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
                 for jp in columnPanels {
                     let j = jp * nr
-                    let bPanel = packedB + p0 * panels * nr + jp * depth.count * nr
+                    let fromB = bInPlace && j + nr <= problem.n
+                    let bPanel = fromB
+                        ? problem.b.base + matrix * problem.b.stride + p0 * problem.b.leading + j
+                        : packedB + p0 * panels * nr + jp * depth.count * nr
+                    let bStride = fromB ? problem.b.leading : nr
                     let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
                     // Each call passes one stride as a literal, so that after inlining the tile addresses A
                     // with constant offsets instead of a chain of run-time multiples.
                     if !inPlace {
                         multiplyTile(depth: depth.count, a: packedPanel, rowStride: 1, stepStride: mr, b: bPanel,
-                                     c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
+                                     bStride: bStride, c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
                                      edgeTile: edgeTile)
                     } else if a.transposed {
                         multiplyTile(depth: depth.count, a: aBase + p0 * a.leading + i, rowStride: 1,
-                                     stepStride: a.leading, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     stepStride: a.leading, b: bPanel, bStride: bStride, c: corner, ldc: ldc, rows: mr, columns: columns,
                                      loadC: loadC, edgeTile: edgeTile)
                     } else {
                         multiplyTile(depth: depth.count, a: aBase + i * a.leading + p0, rowStride: a.leading,
-                                     stepStride: 1, b: bPanel, c: corner, ldc: ldc, rows: mr, columns: columns,
+                                     stepStride: 1, b: bPanel, bStride: bStride, c: corner, ldc: ldc, rows: mr, columns: columns,
                                      loadC: loadC, edgeTile: edgeTile)
                     }
                 }
@@ -110,20 +123,20 @@ extension MatmulKernels {
     /// with exactly the same chains.
     @inline(__always)
     private static func multiplyTile(
-        depth: Int, a: UnsafePointer<Self>, rowStride: Int, stepStride: Int, b: UnsafePointer<Self>,
+        depth: Int, a: UnsafePointer<Self>, rowStride: Int, stepStride: Int, b: UnsafePointer<Self>, bStride: Int,
         c: UnsafeMutablePointer<Self>, ldc: Int, rows: Int, columns: Int, loadC: Bool,
         edgeTile: UnsafeMutablePointer<Self>
     ) {
         let nr = GemmTile.columns
         if rows == GemmTile.rows && columns == nr {
-            multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+            multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b, bStride: bStride,
                          c: c, ldc: ldc, loadC: loadC)
             return
         }
         if loadC {
             for r in 0..<rows { (edgeTile + r * nr).update(from: c + r * ldc, count: columns) }
         }
-        multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b,
+        multiplyTile(depth: depth, a: a, rowStride: rowStride, stepStride: stepStride, b: b, bStride: bStride,
                      c: edgeTile, ldc: nr, loadC: loadC)
         for r in 0..<rows { (c + r * ldc).update(from: edgeTile + r * nr, count: columns) }
     }

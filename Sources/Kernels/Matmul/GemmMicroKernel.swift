@@ -16,13 +16,14 @@ extension MatmulKernels {
     ///
     /// `op(A)[r, p]` of the tile is read in place at `a[r*rowStride + p*stepStride]` (row-major A: `(lda, 1)`,
     /// transposed A: `(1, lda)`, a padded edge panel: `(1, GemmTile.rows)`), so A is never copied: each row
-    /// (or each step) is a sequential stream the hardware prefetches. `b` is a packed B micro-panel (`depth`
-    /// steps of `GemmTile.columns` values); `c` addresses a full tile with row stride `ldc`. Every lane of
+    /// (or each step) is a sequential stream the hardware prefetches. `b` is a B micro-panel (`depth`
+    /// steps of `GemmTile.columns` values, `bStride` apart: `GemmTile.columns` when packed, B's row stride when
+    /// read in place); `c` addresses a full tile with row stride `ldc`. Every lane of
     /// every accumulator is one output element's chain `s = fma(a[i,p], b[p,j], s)`.
     @inline(__always)
     static func multiplyTile(
         depth: Int, a: UnsafePointer<Self>, rowStride rs: Int, stepStride ss: Int, b: UnsafePointer<Self>,
-        c: UnsafeMutablePointer<Self>, ldc: Int, loadC: Bool
+        bStride: Int, c: UnsafeMutablePointer<Self>, ldc: Int, loadC: Bool
     ) {
         let zero = SIMD16<Self>()
         var c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero
@@ -58,7 +59,7 @@ extension MatmulKernels {
             x = SIMD16(repeating: a[7 * rs])
             c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
             a += ss
-            b += GemmTile.columns
+            b += bStride
         }
         c.store16(c00, 0); c.store16(c01, 16)
         c.store16(c10, ldc); c.store16(c11, ldc + 16)

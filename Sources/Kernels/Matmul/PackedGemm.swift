@@ -58,15 +58,17 @@ extension PackedMatmulKernels {
 extension MatmulKernels {
     /// Packs micro-panels `panels` of op(B) of one matrix, for every k-block, at their places in the
     /// packed layout: k-block p0 starts at `p0 · panelCount · GemmTile.columns`, and its panel jp at
-    /// `jp · depth · GemmTile.columns` within it.
+    /// `jp · depth · GemmTile.columns` within it. With `skippingFullPanels`, only a last partial panel is
+    /// packed: the gemm reads the full ones from B in place.
     static func packPanels(
-        _ b: GemmOperand<Self>, matrix: Int, n: Int, k: Int, panels: Range<Int>, into packed: UnsafeMutablePointer<Self>
+        _ b: GemmOperand<Self>, matrix: Int, n: Int, k: Int, panels: Range<Int>, skippingFullPanels: Bool = false,
+        into packed: UnsafeMutablePointer<Self>
     ) {
         let nr = GemmTile.columns
         let panelCount = (n + nr - 1) / nr
         for p0 in stride(from: 0, to: k, by: GemmBlocking.depth) {
             let depth = p0..<min(p0 + GemmBlocking.depth, k)
-            for jp in panels {
+            for jp in panels where !(skippingFullPanels && (jp + 1) * nr <= n) {
                 packB(b, matrix: matrix, n: n, depth: depth, panel: jp, into: packed + p0 * panelCount * nr + jp * depth.count * nr)
             }
         }

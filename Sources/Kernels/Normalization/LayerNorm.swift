@@ -28,24 +28,26 @@ extension LayerNormKernels {
                                  rows: Int, cols: Int, epsilon: Self, into y: UnsafeMutablePointer<Self>,
                                  mean: UnsafeMutablePointer<Self>, rstd: UnsafeMutablePointer<Self>) {
         let n = Self(cols)
-        for r in 0..<rows {
-            let (xr, yr) = (x + r * cols, y + r * cols)
-            let mu = fixedOrderSum(xr, count: cols) / n
-            let center = SIMD16<Self>(repeating: mu)
-            // Padded lanes load the mean itself, so they contribute (mean − mean)² = 0.
-            let variance = fixedOrderReduce(count: cols) { acc, start, valid in
-                let d = xr.load16(start, count: valid, padding: mu) - center
-                acc.addProduct(d, d)
-            } / n
-            let rs = 1 / (variance + epsilon).squareRoot()
-            mean[r] = mu
-            rstd[r] = rs
-            let scale = SIMD16<Self>(repeating: rs)
-            for start in stride(from: 0, to: cols, by: 16) {
-                let valid = Swift.min(16, cols - start)
-                let xHat = (xr.load16(start, count: valid, padding: 0) - center) * scale
-                yr.store16(beta.load16(start, count: valid, padding: 0)
-                    .addingProduct(xHat, gamma.load16(start, count: valid, padding: 0)), start, count: valid)
+        Parallel.forEachRange(rows, grain: Parallel.rowGrain(cols: cols)) { range in
+            for r in range {
+                let (xr, yr) = (x + r * cols, y + r * cols)
+                let mu = fixedOrderSum(xr, count: cols) / n
+                let center = SIMD16<Self>(repeating: mu)
+                // Padded lanes load the mean itself, so they contribute (mean − mean)² = 0.
+                let variance = fixedOrderReduce(count: cols) { acc, start, valid in
+                    let d = xr.load16(start, count: valid, padding: mu) - center
+                    acc.addProduct(d, d)
+                } / n
+                let rs = 1 / (variance + epsilon).squareRoot()
+                mean[r] = mu
+                rstd[r] = rs
+                let scale = SIMD16<Self>(repeating: rs)
+                for start in stride(from: 0, to: cols, by: 16) {
+                    let valid = Swift.min(16, cols - start)
+                    let xHat = (xr.load16(start, count: valid, padding: 0) - center) * scale
+                    yr.store16(beta.load16(start, count: valid, padding: 0)
+                        .addingProduct(xHat, gamma.load16(start, count: valid, padding: 0)), start, count: valid)
+                }
             }
         }
     }
@@ -57,28 +59,42 @@ extension LayerNormKernels {
                                          gammaGradient gGamma: UnsafeMutablePointer<Self>,
                                          betaGradient gBeta: UnsafeMutablePointer<Self>) {
         let n = Self(cols)
-        for r in 0..<rows {
-            let (xr, gyr, gxr) = (x + r * cols, gy + r * cols, gx + r * cols)
-            let center = SIMD16<Self>(repeating: mean[r])
-            let scale = SIMD16<Self>(repeating: rstd[r])
-            // Padded lanes load 0 for gy, so they contribute 0 to both sums.
-            func load(_ start: Int, _ valid: Int) -> (gy: SIMD16<Self>, gamma: SIMD16<Self>, xHat: SIMD16<Self>) {
-                (gyr.load16(start, count: valid, padding: 0), gamma.load16(start, count: valid, padding: 0),
-                 (xr.load16(start, count: valid, padding: 0) - center) * scale)
+        // Input gradients: each row from that row alone, in parallel over ranges of rows.
+        Parallel.forEachRange(rows, grain: Parallel.rowGrain(cols: cols)) { range in
+            for r in range {
+                let (xr, gyr, gxr) = (x + r * cols, gy + r * cols, gx + r * cols)
+                let center = SIMD16<Self>(repeating: mean[r])
+                let scale = SIMD16<Self>(repeating: rstd[r])
+                // Padded lanes load 0 for gy, so they contribute 0 to both sums.
+                func load(_ start: Int, _ valid: Int) -> (gy: SIMD16<Self>, gamma: SIMD16<Self>, xHat: SIMD16<Self>) {
+                    (gyr.load16(start, count: valid, padding: 0), gamma.load16(start, count: valid, padding: 0),
+                     (xr.load16(start, count: valid, padding: 0) - center) * scale)
+                }
+                let a = SIMD16<Self>(repeating: fixedOrderDot(gyr, gamma, count: cols) / n)
+                let b = SIMD16<Self>(repeating: fixedOrderReduce(count: cols) { acc, start, valid in
+                    let (g, w, xHat) = load(start, valid)
+                    acc.addProduct(g * w, xHat)
+                } / n)
+                for start in stride(from: 0, to: cols, by: 16) {
+                    let valid = Swift.min(16, cols - start)
+                    let (g, w, xHat) = load(start, valid)
+                    let inner = (g * w - a).addingProduct(-xHat, b)
+                    gxr.store16(gxr.load16(start, count: valid, padding: 0).addingProduct(inner, scale), start, count: valid)
+                }
             }
-            let a = SIMD16<Self>(repeating: fixedOrderDot(gyr, gamma, count: cols) / n)
-            let b = SIMD16<Self>(repeating: fixedOrderReduce(count: cols) { acc, start, valid in
-                let (g, w, xHat) = load(start, valid)
-                acc.addProduct(g * w, xHat)
-            } / n)
-            for start in stride(from: 0, to: cols, by: 16) {
-                let valid = Swift.min(16, cols - start)
-                let (g, w, xHat) = load(start, valid)
-                let inner = (g * w - a).addingProduct(-xHat, b)
-                gxr.store16(gxr.load16(start, count: valid, padding: 0).addingProduct(inner, scale), start, count: valid)
-                gGamma.store16(gGamma.load16(start, count: valid, padding: 0).addingProduct(g, xHat), start, count: valid)
-                gBeta.store16(gBeta.load16(start, count: valid, padding: 0) + g, start, count: valid)
+        }
+        // Scale and shift gradients: sums over the rows in increasing order, in parallel over 16 columns.
+        Parallel.forEachRange(cols, grain: 16) { columns in
+            let (start, valid) = (columns.lowerBound, columns.count)
+            var gG = gGamma.load16(start, count: valid, padding: 0), gB = gBeta.load16(start, count: valid, padding: 0)
+            for r in 0..<rows {
+                let g = gy.load16(r * cols + start, count: valid, padding: 0)
+                let xHat = (x.load16(r * cols + start, count: valid, padding: 0) - SIMD16(repeating: mean[r])) * SIMD16(repeating: rstd[r])
+                gG = gG.addingProduct(g, xHat)
+                gB = gB + g
             }
+            gGamma.store16(gG, start, count: valid)
+            gBeta.store16(gB, start, count: valid)
         }
     }
 }

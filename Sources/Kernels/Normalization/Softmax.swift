@@ -30,24 +30,26 @@ public protocol SoftmaxKernels: BinaryFloatingPoint, SIMDScalar, Codable, Vector
 extension SoftmaxKernels {
     @inlinable
     public static func softmax(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>) {
-        for r in 0..<rows {
-            let (xr, yr) = (x + r * cols, y + r * cols)
-            let m = rowMax(xr, count: cols)
-            if m == -Self.infinity {
-                yr.update(repeating: 0, count: cols)
-                continue
-            }
-            let shift = SIMD16<Self>(repeating: m)
-            // The exponentials are stored as they are summed; padded lanes (−∞) contribute exactly 0.
-            let s = fixedOrderReduce(count: cols) { acc, start, valid in
-                let e = expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
-                yr.store16(e, start, count: valid)
-                acc += e
-            }
-            let total = SIMD16<Self>(repeating: s)
-            for start in stride(from: 0, to: cols, by: 16) {
-                let valid = Swift.min(16, cols - start)
-                yr.store16(yr.load16(start, count: valid, padding: 0) / total, start, count: valid)
+        Parallel.forEachRange(rows, grain: Parallel.rowGrain(cols: cols)) { range in
+            for r in range {
+                let (xr, yr) = (x + r * cols, y + r * cols)
+                let m = rowMax(xr, count: cols)
+                if m == -Self.infinity {
+                    yr.update(repeating: 0, count: cols)
+                    continue
+                }
+                let shift = SIMD16<Self>(repeating: m)
+                // The exponentials are stored as they are summed; padded lanes (−∞) contribute exactly 0.
+                let s = fixedOrderReduce(count: cols) { acc, start, valid in
+                    let e = expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
+                    yr.store16(e, start, count: valid)
+                    acc += e
+                }
+                let total = SIMD16<Self>(repeating: s)
+                for start in stride(from: 0, to: cols, by: 16) {
+                    let valid = Swift.min(16, cols - start)
+                    yr.store16(yr.load16(start, count: valid, padding: 0) / total, start, count: valid)
+                }
             }
         }
     }
@@ -55,14 +57,16 @@ extension SoftmaxKernels {
     @inlinable
     public static func softmaxBackward(_ y: UnsafePointer<Self>, _ gy: UnsafePointer<Self>, rows: Int, cols: Int,
                                        accumulatingInto gx: UnsafeMutablePointer<Self>) {
-        for r in 0..<rows {
-            let (yr, gyr, gxr) = (y + r * cols, gy + r * cols, gx + r * cols)
-            let d = SIMD16<Self>(repeating: fixedOrderDot(gyr, yr, count: cols))
-            for start in stride(from: 0, to: cols, by: 16) {
-                let valid = Swift.min(16, cols - start)
-                let g = gxr.load16(start, count: valid, padding: 0)
-                    .addingProduct(yr.load16(start, count: valid, padding: 0), gyr.load16(start, count: valid, padding: 0) - d)
-                gxr.store16(g, start, count: valid)
+        Parallel.forEachRange(rows, grain: Parallel.rowGrain(cols: cols)) { range in
+            for r in range {
+                let (yr, gyr, gxr) = (y + r * cols, gy + r * cols, gx + r * cols)
+                let d = SIMD16<Self>(repeating: fixedOrderDot(gyr, yr, count: cols))
+                for start in stride(from: 0, to: cols, by: 16) {
+                    let valid = Swift.min(16, cols - start)
+                    let g = gxr.load16(start, count: valid, padding: 0)
+                        .addingProduct(yr.load16(start, count: valid, padding: 0), gyr.load16(start, count: valid, padding: 0) - d)
+                    gxr.store16(g, start, count: valid)
+                }
             }
         }
     }

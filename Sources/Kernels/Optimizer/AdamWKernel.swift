@@ -23,7 +23,7 @@ extension OptimizerKernels {
         decayFactor: Self, beta1: Self, beta2: Self, stepSize: Self, rsqrtCorrection2: Self, epsilon: Self
     ) {
         let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2
-        forEachVector(count) { i, lanes in
+        forEachVectorInParallel(count) { i, lanes in
             let gv = g.load16(i, count: lanes)
             let mv = (m.load16(i, count: lanes) * beta1).addingProduct(gv, SIMD16(repeating: oneMinusBeta1))
             let vv = (v.load16(i, count: lanes) * beta2).addingProduct(gv * gv, SIMD16(repeating: oneMinusBeta2))

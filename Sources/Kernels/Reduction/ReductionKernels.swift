@@ -24,6 +24,11 @@ public protocol ReductionKernels: BinaryFloatingPoint, SIMDScalar, Codable {
     static func min(_ x: UnsafePointer<Self>, outer: Int, axis: Int, inner: Int,
                     into y: UnsafeMutablePointer<Self>, argmin: UnsafeMutablePointer<Int32>?)
 
+    /// y[j] += Σ_r x[r, j] for x[rows, cols]: each column one sequential chain of additions onto its old
+    /// value, in increasing r (y[j] = ((y[j] + x[0, j]) + x[1, j]) + …); parallel over blocks of 64 columns.
+    /// The gradient of a bias added to every row.
+    static func accumulateColumnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>)
+
     /// Σ x[i]² over a contiguous buffer, in the fixed order of `fixedOrderReduce` with one FMA per element
     /// (for the global gradient norm).
     static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Self
@@ -65,6 +70,17 @@ extension ReductionKernels {
     public static func min(_ x: UnsafePointer<Self>, outer: Int, axis: Int, inner: Int,
                            into y: UnsafeMutablePointer<Self>, argmin: UnsafeMutablePointer<Int32>?) {
         extremum(x, outer: outer, axis: axis, inner: inner, into: y, index: argmin, largest: false)
+    }
+
+    public static func accumulateColumnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>) {
+        // Ranges of 64 columns (a 256-byte piece of every row), each column one chain onto its old value.
+        Parallel.forEachRange(cols, grain: 64) { columns in
+            let (out, width) = (y + columns.lowerBound, columns.count)
+            for r in 0..<rows {
+                let row = x + r * cols + columns.lowerBound
+                forEachVector(width) { i, lanes in out.store16(out.load16(i, count: lanes) + row.load16(i, count: lanes), i, count: lanes) }
+            }
+        }
     }
 
     @inlinable
