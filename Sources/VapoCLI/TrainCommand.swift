@@ -3,6 +3,7 @@ import Checkpoints
 import Foundation
 import Kernels
 import Tasks
+import Training
 import Transformer
 import VAPO
 
@@ -21,6 +22,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
     @Option(help: "Starting policy checkpoint (default: <out>/sft.safetensors if it exists, else a fresh GPT of --layers/--width/--heads/--context).")
     var initCheckpoint: String?
+    @Flag(help: "Start from a fresh GPT of --layers/--width/--heads/--context instead of a short SFT.") var fresh = false
+    @Option(help: "SFT steps of the short-SFT starting point (SFTConfiguration's defaults otherwise; 300 steps: 43% held-out greedy accuracy on addition up to 4 digits).")
+    var sftSteps = 300
     @Option(help: "Layers of a fresh policy.") var layers = 4
     @Option(help: "Width of a fresh policy.") var width = 128
     @Option(help: "Attention heads of a fresh policy.") var heads = 4
@@ -45,28 +49,47 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = try options.resolved()
         let folder = RunFolder(url: URL(fileURLWithPath: out))
-        let policy = try startingPolicy(folder: folder)
+        var policy = try startingPolicy(folder: folder)
         try folder.checkNew()
+        if policy == nil {
+            try folder.create()
+            policy = try shortSFT(into: folder)
+        }
         if let threads { Parallel.threadCount = threads }
-        let trainer = try Trainer<Float>(configuration: configuration, policy: policy)
+        let trainer = try Trainer<Float>(configuration: configuration, policy: policy!)
         try folder.create()
         try configuration.jsonData().write(to: folder.config, options: .withoutOverwriting)
         try train(trainer, in: folder)
     }
 
     /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it
-    /// exists, else a fresh GPT of the shape flags.
-    func startingPolicy(folder: RunFolder) throws -> GPT<Float> {
+    /// exists, else with `--fresh` a fresh GPT of the shape flags, else nil: a short SFT is to be run.
+    func startingPolicy(folder: RunFolder) throws -> GPT<Float>? {
         if let initCheckpoint { return try StartingPolicy.read(from: initCheckpoint) }
         if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
             print("starting from \(folder.sftCheckpoint.path)")
             return try StartingPolicy.read(from: folder.sftCheckpoint.path)
         }
+        guard fresh else { return nil }
         let shape: GPTConfiguration
         do {
             shape = try GPTConfiguration(layers: layers, width: width, heads: heads, context: context, vocabulary: Tokenizer.vocabularySize).validated()
         } catch { throw CommandError("model: \(error.description)") }
         return try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: options.seed ?? 0, name: "train/policy-init"))
+    }
+
+    /// The short-SFT starting point: `vapo sft`'s defaults (4-digit addition, the default GPT) for
+    /// `--sft-steps` steps, saved as the run folder's `sft.safetensors` for later runs to reuse.
+    func shortSFT(into folder: RunFolder) throws -> GPT<Float> {
+        var sft = SFTConfiguration()
+        sft.steps = sftSteps
+        sft.seed = options.seed ?? 0
+        print("short SFT: \(sftSteps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
+        let outcome = try SFTRun.run(sft) { p in
+            print(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
+        }
+        try outcome.checkpoint.write(to: folder.sftCheckpoint.path)
+        return outcome.checkpoint.model
     }
 
     /// The RL loop: a held-out evaluation before and after, a metrics line and a progress line per step, and

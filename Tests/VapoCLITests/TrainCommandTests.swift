@@ -24,7 +24,7 @@ struct TrainCommandTests {
 
     /// Runs `vapo train` with the tiny model and configuration and `extra` arguments into `out`.
     static func train(_ scratch: URL, out: String, _ extra: [String] = []) throws {
-        let arguments = ["train", "--config", scratch.appendingPathComponent("tiny.json").path, "--layers", "1", "--width", "16",
+        let arguments = ["train", "--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16",
             "--heads", "2", "--context", "32", "--steps", "2", "--seed", "7", "--out", scratch.appendingPathComponent(out).path] + extra
         var command = try Vapo.parseAsRoot(arguments)
         try command.run()
