@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "VapoCLI",
             dependencies: [
-                "Demos", "Training", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
+                "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU),
@@ -86,6 +86,10 @@ let package = Package(
         .testTarget(
             name: "CheckpointTests",
             dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: hostCPU),
+        .testTarget(
+            name: "VapoCLITests",
+            dependencies: ["VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",

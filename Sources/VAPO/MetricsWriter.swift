@@ -29,6 +29,12 @@ public final class MetricsWriter {
         try handle.synchronize()
     }
 
+    /// Appends `lines` (each without its newline), for other JSON-lines files of a run such as rollout dumps.
+    public func write(lines: [String]) throws {
+        try handle.write(contentsOf: Data(lines.map { $0 + "\n" }.joined().utf8))
+        try handle.synchronize()
+    }
+
     /// The JSON line of one step (without the newline).
     public static func line(step: Int, _ metrics: Metrics) -> String {
         let fields = metrics.keys.sorted().map { "\(quoted($0)): \(number(metrics[$0]!))" }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// One progress line per training step. On a terminal the line is rewritten in place (carriage return and
+/// erase-to-end-of-line), and steps with an evaluation are kept; otherwise every step is a plain line, so a
+/// log file or a pipe gets readable text with no control characters.
+struct ProgressDisplay {
+    /// Whether standard output is a terminal.
+    let live: Bool
+    /// Whether a live line is on screen without its newline yet.
+    private var open = false
+
+    init(live: Bool = isatty(STDOUT_FILENO) != 0) { self.live = live }
+
+    /// The line of a step: step, mean reward, held-out accuracy (when evaluated), rollout accuracy, mean
+    /// response length, elapsed and estimated remaining time.
+    static func line(step: Int, of steps: Int, metrics: [String: Double], accuracyKey: String, elapsed: Double, left: Double) -> String {
+        func value(_ key: String, _ format: String) -> String { metrics[key].map { String(format: format, $0) } ?? "-" }
+        let heldOut = metrics[accuracyKey].map { String(format: "%5.1f%%", 100 * $0) } ?? "     -"
+        return "step \(String(format: "%4d", step))/\(steps)  reward \(value("critic/score/mean", "%+.3f"))"
+            + "  held-out \(heldOut)  rollout acc \(value("vapo/accuracy", "%5.3f"))"
+            + "  length \(value("response_length/mean", "%5.1f"))  \(clock(elapsed)) elapsed, \(clock(left)) left"
+    }
+
+    /// Shows one step's line.
+    mutating func show(_ line: String, keep: Bool) {
+        if live {
+            print("\r" + line + "\u{1B}[K", terminator: keep ? "\n" : "")
+            open = !keep
+        } else {
+            print(line)
+        }
+        fflush(nil)
+    }
+
+    /// Ends a live display (moves to a fresh line).
+    mutating func finish() {
+        if open { print("") }
+        open = false
+    }
+
+    /// `m:ss` (or `h:mm:ss`).
+    static func clock(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Checkpoints
+import Foundation
+import Kernels
+import Tasks
+import Training
+import Transformer
+import VAPO
+
+/// `vapo train`: RL fine-tuning of a policy with VAPO, PPO, GRPO or DAPO, writing a run folder
+/// (`RunFolder`): the resolved configuration, metrics as JSON lines, the final checkpoint and optional
+/// rollout dumps. Everything is checked before the first file is written.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "RL-train a policy with VAPO, PPO, GRPO or DAPO on a reasoning task.")
+
+    @OptionGroup var options: TrainOptions
+    @Option(help: "RL steps (1...1000000).") var steps = 100
+    @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
+    @Option(help: "Run folder (must not hold a run).") var out = "runs/train"
+    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
+    @Option(help: "Starting policy checkpoint (default: <out>/sft.safetensors if it exists, else a fresh GPT of --layers/--width/--heads/--context).")
+    var initCheckpoint: String?
+    @Flag(help: "Start from a fresh GPT of --layers/--width/--heads/--context instead of a short SFT.") var fresh = false
+    @Option(help: "SFT steps of the short-SFT starting point (SFTConfiguration's defaults otherwise; 300 steps: 43% held-out greedy accuracy on addition up to 4 digits).")
+    var sftSteps = 300
+    @Option(help: "Layers of a fresh policy.") var layers = 4
+    @Option(help: "Width of a fresh policy.") var width = 128
+    @Option(help: "Attention heads of a fresh policy.") var heads = 4
+    @Option(help: "Context of a fresh policy.") var context = 128
+    @Flag(help: "Continue the run in --out (refused: checkpoints do not hold AdamW's moments yet).") var resume = false
+    @Flag(help: "Write every step's rollout to rollouts.jsonl.") var dumpRollouts = false
+
+    func validate() throws {
+        guard (1...1_000_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 1...1000000") }
+        if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {
+            throw CommandError("--threads is \(threads); allowed: 1...\(Parallel.maximumThreadCount)")
+        }
+        if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
+            throw CommandError("--time-limit is \(timeLimit); allowed: a positive number of seconds")
+        }
+    }
+
+    func run() throws {
+        if resume {
+            throw CommandError(
+                "--resume: not possible yet, a checkpoint does not hold AdamW's moments so a resumed run would not continue bit for bit; allowed: a new --out")
+        }
+        let configuration = try options.resolved()
+        let folder = RunFolder(url: URL(fileURLWithPath: out))
+        var policy = try startingPolicy(folder: folder)
+        try folder.checkNew()
+        if policy == nil {
+            try folder.create()
+            policy = try shortSFT(into: folder)
+        }
+        if let threads { Parallel.threadCount = threads }
+        let trainer = try Trainer<Float>(configuration: configuration, policy: policy!)
+        try folder.create()
+        try configuration.jsonData().write(to: folder.config, options: .withoutOverwriting)
+        try train(trainer, in: folder)
+    }
+
+    /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it
+    /// exists, else with `--fresh` a fresh GPT of the shape flags, else nil: a short SFT is to be run.
+    func startingPolicy(folder: RunFolder) throws -> GPT<Float>? {
+        if let initCheckpoint { return try StartingPolicy.read(from: initCheckpoint) }
+        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
+            print("starting from \(folder.sftCheckpoint.path)")
+            return try StartingPolicy.read(from: folder.sftCheckpoint.path)
+        }
+        guard fresh else { return nil }
+        let shape: GPTConfiguration
+        do {
+            shape = try GPTConfiguration(layers: layers, width: width, heads: heads, context: context, vocabulary: Tokenizer.vocabularySize).validated()
+        } catch { throw CommandError("model: \(error.description)") }
+        return try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: options.seed ?? 0, name: "train/policy-init"))
+    }
+
+    /// The short-SFT starting point: `vapo sft`'s defaults (4-digit addition, the default GPT) for
+    /// `--sft-steps` steps, saved as the run folder's `sft.safetensors` for later runs to reuse.
+    func shortSFT(into folder: RunFolder) throws -> GPT<Float> {
+        var sft = SFTConfiguration()
+        sft.steps = sftSteps
+        sft.seed = options.seed ?? 0
+        print("short SFT: \(sftSteps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
+        let outcome = try SFTRun.run(sft) { p in
+            print(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
+        }
+        try outcome.checkpoint.write(to: folder.sftCheckpoint.path)
+        return outcome.checkpoint.model
+    }
+
+    /// The RL loop: a held-out evaluation before and after, a metrics line and a progress line per step, and
+    /// the final checkpoint.
+    func train(_ trainer: Trainer<Float>, in folder: RunFolder) throws {
+        let c = trainer.configuration
+        let metrics = try MetricsWriter(url: folder.metrics)
+        let rollouts = dumpRollouts ? try MetricsWriter(url: folder.rollouts) : nil
+        var display = ProgressDisplay()
+        print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
+            + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")
+        let before = try trainer.evaluate()
+        try metrics.write(step: 0, before)
+        let accuracyKey = before.keys.first { $0.hasPrefix("val-core/") } ?? ""
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double { seconds(start.duration(to: clock.now)) }
+        var last: [String: Double] = [:]
+        while trainer.completedSteps < steps {
+            last = try trainer.step()
+            let step = trainer.completedSteps
+            try metrics.write(step: step, last)
+            if let rollouts, let (rollout, estimate) = trainer.lastRollout {
+                try rollouts.write(lines: RolloutDump.lines(step: step, rollout: rollout, estimate: estimate))
+            }
+            let time = elapsed()
+            let overTime = timeLimit.map { time > $0 } ?? false
+            var left = time / Double(step) * Double(steps - step)
+            if let timeLimit { left = min(left, max(0, timeLimit - time)) }
+            display.show(
+                ProgressDisplay.line(step: step, of: steps, metrics: last, accuracyKey: accuracyKey, elapsed: time, left: overTime ? 0 : left),
+                keep: last[accuracyKey] != nil || step == steps || overTime)
+            if overTime { break }
+        }
+        display.finish()
+        let after = last[accuracyKey] != nil ? last : try trainer.evaluate()
+        var checkpoint = trainer.modelCheckpoint()
+        checkpoint.metadata["config"] = String(decoding: try JSONEncoder.sorted.encode(trainer.policy.configuration), as: UTF8.self)
+        let path = folder.checkpoint(step: trainer.completedSteps)
+        guard !FileManager.default.fileExists(atPath: path.path) else { throw CommandError("--out: \(path.path) exists") }
+        try checkpoint.write(to: path.path)
+        printTable(before: before[accuracyKey], after: after[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
+        print("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpRollouts ? ", \(folder.rollouts.path)" : ""))
+    }
+
+    func printTable(before: Double?, after: Double?, task: String, steps: Int, seconds: Double) {
+        func percent(_ value: Double?) -> String { value.map { String(format: "%6.1f%%", 100 * $0) } ?? "      -" }
+        let gain = (before != nil && after != nil) ? String(format: "%+6.1f", 100 * (after! - before!)) : "     -"
+        print("held-out greedy accuracy (\(task)), \(steps) RL steps in \(ProgressDisplay.clock(seconds)):")
+        print("  before   after   points")
+        print("\(percent(before)) \(percent(after))   \(gain)")
+    }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys: deterministic bytes.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
