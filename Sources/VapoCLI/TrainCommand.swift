@@ -47,7 +47,12 @@ struct TrainCommand: ParsableCommand {
             throw CommandError(
                 "--resume: not possible yet, a checkpoint does not hold AdamW's moments so a resumed run would not continue bit for bit; allowed: a new --out")
         }
-        let configuration = try options.resolved()
+        var configuration = try options.resolved()
+        // RL on the problems the short SFT learned (addition up to 4 digits), unless the user chose others.
+        let sftDefaults = SFTConfiguration()
+        if configuration.task == sftDefaults.task, configuration.maxDifficulty == nil {
+            configuration.maxDifficulty = sftDefaults.maxDifficulty
+        }
         let folder = RunFolder(url: URL(fileURLWithPath: out))
         var policy = try startingPolicy(folder: folder)
         try folder.checkNew()
@@ -87,6 +92,7 @@ struct TrainCommand: ParsableCommand {
         print("short SFT: \(sftSteps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
         let outcome = try SFTRun.run(sft) { p in
             print(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
+            fflush(nil)  // a piped log shows each line as it happens
         }
         try outcome.checkpoint.write(to: folder.sftCheckpoint.path)
         return outcome.checkpoint.model
@@ -101,6 +107,7 @@ struct TrainCommand: ParsableCommand {
         var display = ProgressDisplay()
         print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
             + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")
+        fflush(nil)
         let before = try trainer.evaluate()
         try metrics.write(step: 0, before)
         let accuracyKey = before.keys.first { $0.hasPrefix("val-core/") } ?? ""
