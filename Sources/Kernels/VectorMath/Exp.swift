@@ -13,7 +13,7 @@ extension Float {
     /// +inf for x > 88.722839 (where e^x exceeds the largest Float by half an ulp), +0 for x < −103.972076
     /// (where e^x < 2^-150), subnormal results rounded once, exp(±0) = 1 exactly, NaN gives NaN.
     /// Only +, −, ×, FMA and bit operations: the same bits on every CPU, whatever the lane or its neighbours.
-    @inlinable
+    @inlinable @inline(__always)
     public static func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         // Beyond these bounds e^x rounds to +inf or +0 whatever the exact value; clamping keeps n in
         // [−159, 130], where 2^n splits into two normal factors below.
