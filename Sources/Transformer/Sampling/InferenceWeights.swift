@@ -38,10 +38,11 @@ final class InferenceWeights<Scalar: KernelScalar>: @unchecked Sendable {
             packed(s) ? packedMatmulOperandCount(k: s.shape[0], n: s.shape[1]) : s.shape.reduce(1, *)
         }
         storage = .allocate(capacity: sizes.reduce(0, +))
-        var pointers: [String: UnsafePointer<Scalar>] = [:]
+        // One pointer per parameter, in list order; the model's own name → position table places them.
+        var pointers: [UnsafePointer<Scalar>] = []
         var next = storage
-        for (s, size) in zip(specifications, sizes) {
-            model.parameter(s.name, in: nil).withUnsafeBufferPointer { source in
+        for (i, (s, size)) in zip(specifications, sizes).enumerated() {
+            model.parameters[i].withUnsafeBufferPointer { source in
                 if packed(s) {
                     Scalar.packMatmulOperand(k: s.shape[0], n: s.shape[1], b: source.baseAddress!, ldb: s.shape[1],
                                              transposeB: false, into: next)
@@ -49,27 +50,25 @@ final class InferenceWeights<Scalar: KernelScalar>: @unchecked Sendable {
                     next.initialize(from: source.baseAddress!, count: size)
                 }
             }
-            pointers[s.name] = UnsafePointer(next)
+            pointers.append(UnsafePointer(next))
             next += size
         }
-        func linear(_ name: String, bias: Bool = true) -> Linear {
-            let shape = specifications.first { $0.name == "\(name).weight" }!.shape
-            return Linear(weight: pointers["\(name).weight"]!, bias: bias ? pointers["\(name).bias"]! : nil,
-                          inputs: shape[0], outputs: shape[1])
+        func linear(_ l: GPTParameterIndices.Linear) -> Linear {
+            let shape = specifications[l.weight].shape
+            return Linear(weight: pointers[l.weight], bias: l.bias.map { pointers[$0] }, inputs: shape[0], outputs: shape[1])
         }
-        func norm(_ name: String) -> Norm { Norm(scale: pointers["\(name).scale"]!, offset: pointers["\(name).offset"]!) }
+        func norm(_ n: GPTParameterIndices.Norm) -> Norm { Norm(scale: pointers[n.scale], offset: pointers[n.offset]) }
+        let indices = model.indices
         configuration = model.configuration
-        tokenEmbedding = pointers["token_embedding"]!
-        positionEmbedding = pointers["position_embedding"]!
-        blocks = (0..<configuration.layers).map { layer in
-            let block = "blocks.\(layer)"
-            return Block(
-                attentionNorm: norm("\(block).attention_norm"), qkv: linear("\(block).attention.qkv"),
-                attentionOutput: linear("\(block).attention.output"), mlpNorm: norm("\(block).mlp_norm"),
-                up: linear("\(block).mlp.up"), down: linear("\(block).mlp.down"))
+        tokenEmbedding = pointers[indices.tokenEmbedding]
+        positionEmbedding = pointers[indices.positionEmbedding]
+        blocks = indices.blocks.map { block in
+            Block(
+                attentionNorm: norm(block.attentionNorm), qkv: linear(block.qkv), attentionOutput: linear(block.output),
+                mlpNorm: norm(block.mlpNorm), up: linear(block.up), down: linear(block.down))
         }
-        finalNorm = norm("final_norm")
-        head = linear("lm_head", bias: false)
+        finalNorm = norm(indices.finalNorm)
+        head = linear(indices.head)
     }
 
     deinit { storage.deallocate() }
