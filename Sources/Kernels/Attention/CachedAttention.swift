@@ -102,10 +102,9 @@ extension CachedAttentionKernels {
         // kernel's result on the first `positions` entries is the same), without the partial block's
         // lane-by-lane loads and stores.
         for h in 0..<heads {
-            let row = scratch + h * rowLength
-            for s in positions..<rowLength { row[s] = -.infinity }
-            softmax(row, rows: 1, cols: rowLength, into: row)
+            for s in positions..<rowLength { scratch[h * rowLength + s] = -.infinity }
         }
+        softmax(scratch, rows: heads, cols: rowLength, into: scratch)
         // Output: each feature one chain over the positions; with whole vectors per head, eight vectors of
         // 16 consecutive features at a time, then one at a time.
         guard hd % 16 == 0 else {

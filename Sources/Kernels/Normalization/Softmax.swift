@@ -31,24 +31,31 @@ extension SoftmaxKernels {
     @inlinable
     public static func softmax(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>) {
         Parallel.forEachRange(rows, grain: Parallel.rowGrain(cols: cols)) { range in
-            for r in range {
-                let (xr, yr) = (x + r * cols, y + r * cols)
-                let m = rowMax(xr, count: cols)
-                if m == -Self.infinity {
-                    yr.update(repeating: 0, count: cols)
-                    continue
+            // Four rows at a time, each pass over all four: their exponentials are independent, so those of
+            // short rows (attention scores) overlap instead of waiting on one row's sum and divisions.
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+                let block = first..<Swift.min(first + 4, range.upperBound)
+                var maxima = SIMD4<Self>()
+                for r in block { maxima[r - first] = rowMax(x + r * cols, count: cols) }
+                // The exponentials, stored; a row whose entries are all −∞ has no mass and gets zeros.
+                for r in block {
+                    let (xr, yr) = (x + r * cols, y + r * cols)
+                    let shift = SIMD16<Self>(repeating: maxima[r - first])
+                    for start in stride(from: 0, to: cols, by: 16) {
+                        let valid = Swift.min(16, cols - start)
+                        let e = shift[0] == -Self.infinity
+                            ? SIMD16<Self>() : expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
+                        yr.store16(e, start, count: valid)
+                    }
                 }
-                let shift = SIMD16<Self>(repeating: m)
-                // The exponentials are stored as they are summed; padded lanes (−∞) contribute exactly 0.
-                let s = fixedOrderReduce(count: cols) { acc, start, valid in
-                    let e = expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
-                    yr.store16(e, start, count: valid)
-                    acc += e
-                }
-                let total = SIMD16<Self>(repeating: s)
-                for start in stride(from: 0, to: cols, by: 16) {
-                    let valid = Swift.min(16, cols - start)
-                    yr.store16(yr.load16(start, count: valid, padding: 0) / total, start, count: valid)
+                // Each row divided by its fixed-order sum (padded lanes add exact zeros).
+                for r in block where maxima[r - first] != -Self.infinity {
+                    let yr = y + r * cols
+                    let total = SIMD16<Self>(repeating: fixedOrderSum(yr, count: cols))
+                    for start in stride(from: 0, to: cols, by: 16) {
+                        let valid = Swift.min(16, cols - start)
+                        yr.store16(yr.load16(start, count: valid, padding: 0) / total, start, count: valid)
+                    }
                 }
             }
         }
