@@ -38,16 +38,7 @@ extension SoftmaxKernels {
                 var maxima = SIMD4<Self>()
                 for r in block { maxima[r - first] = rowMax(x + r * cols, count: cols) }
                 // The exponentials, stored; a row whose entries are all −∞ has no mass and gets zeros.
-                for r in block {
-                    let (xr, yr) = (x + r * cols, y + r * cols)
-                    let shift = SIMD16<Self>(repeating: maxima[r - first])
-                    for start in stride(from: 0, to: cols, by: 16) {
-                        let valid = Swift.min(16, cols - start)
-                        let e = shift[0] == -Self.infinity
-                            ? SIMD16<Self>() : expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shift)
-                        yr.store16(e, start, count: valid)
-                    }
-                }
+                exponentials(x + first * cols, rows: block.count, cols: cols, shifts: maxima, into: y + first * cols)
                 // Each row divided by its fixed-order sum (padded lanes add exact zeros).
                 for r in block where maxima[r - first] != -Self.infinity {
                     let yr = y + r * cols
@@ -57,6 +48,25 @@ extension SoftmaxKernels {
                         yr.store16(yr.load16(start, count: valid, padding: 0) / total, start, count: valid)
                     }
                 }
+            }
+        }
+    }
+
+    /// y[r, j] = exp(x[r, j] − shifts[r]) for up to four rows, exactly 0 where x[r, j] = −∞, and all zeros
+    /// in a row whose shift is −∞ (no mass). One function with one loop nest, so that the exponential
+    /// inlines and the exponentials of different rows overlap.
+    @inlinable
+    static func exponentials(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, shifts: SIMD4<Self>, into y: UnsafeMutablePointer<Self>
+    ) {
+        for r in 0..<rows {
+            let (xr, yr, shift) = (x + r * cols, y + r * cols, shifts[r])
+            let shiftVector = SIMD16<Self>(repeating: shift)
+            for start in stride(from: 0, to: cols, by: 16) {
+                let valid = Swift.min(16, cols - start)
+                let e = shift == -Self.infinity
+                    ? SIMD16<Self>() : expOrZero(xr.load16(start, count: valid, padding: -Self.infinity) - shiftVector)
+                yr.store16(e, start, count: valid)
             }
         }
     }
