@@ -89,7 +89,10 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "VapoCLITests",
-            dependencies: ["VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "Checkpoints",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",
