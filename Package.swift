@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(
-            name: "VAPO", dependencies: ["RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            name: "VAPO", dependencies: ["RLMath", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
             swiftSettings: hostCPU),
         .target(
             name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
@@ -89,7 +89,10 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "VapoCLITests",
-            dependencies: ["VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "Checkpoints",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",

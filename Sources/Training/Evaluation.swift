@@ -9,6 +9,11 @@ public struct EvaluationOptions: Sendable, Hashable {
     public var samples: Int
     /// Temperature of the k samples.
     public var temperature: Double
+    /// Nucleus mass of the k samples (`SamplingOptions.topP`; 1 keeps the whole distribution).
+    public var topP = 1.0
+    /// The longest response, greedy or sampled; nil: as many tokens as the longest teacher response of the
+    /// problems could need (see `GPT.responses(to:options:task:)`).
+    public var maxNewTokens: Int?
     /// The seed of the samples' streams (`SamplingOptions.seed`; step 0).
     public var seed: UInt64
     /// Requests sampled together (bounds the KV cache's memory; results do not depend on it).
@@ -66,19 +71,23 @@ public struct EvaluationReport: Sendable, Hashable {
     public let temperature: Double
 
     /// The report of `responses[i]` to `problems[i]`, each judged by its task's verifier (the final answer
-    /// alone, Specs/tasks.md): pure bookkeeping, so it can be checked on hand-made responses.
-    public init(problems: [Problem], responses: [ProblemResponses], temperature: Double) {
+    /// alone, Specs/tasks.md): pure bookkeeping, so it can be checked on hand-made responses. `task`, when
+    /// given, judges every problem instead of the registry's task of the problem's name (a trainer may run
+    /// on a task of its own).
+    public init(problems: [Problem], responses: [ProblemResponses], temperature: Double, task: (any ReasoningTask)? = nil) {
         precondition(problems.count == responses.count, "EvaluationReport: \(responses.count) responses for \(problems.count) problems")
         let k = responses.first?.samples.count ?? 0
         precondition(responses.allSatisfy { $0.samples.count == k }, "EvaluationReport: every problem needs the same number of samples")
         var tasks: [String] = []
         var outcomes: [String: [(bucket: LengthBucket, greedy: Int, sampled: Int)]] = [:]
         for (problem, response) in zip(problems, responses) {
-            let task: any ReasoningTask
-            do { task = try TaskRegistry.task(named: problem.task) } catch { preconditionFailure("\(error)") }
+            let judge: any ReasoningTask
+            if let task { judge = task } else {
+                do { judge = try TaskRegistry.task(named: problem.task) } catch { preconditionFailure("\(error)") }
+            }
             if outcomes[problem.task] == nil { tasks.append(problem.task) }
-            let greedy = task.verify(response: response.greedy, for: problem) ? 1 : 0
-            let sampled = response.samples.filter { task.verify(response: $0, for: problem) }.count
+            let greedy = judge.verify(response: response.greedy, for: problem) ? 1 : 0
+            let sampled = response.samples.filter { judge.verify(response: $0, for: problem) }.count
             outcomes[problem.task, default: []].append((LengthBucket.of(traceLength: problem.traceTokenCount), greedy, sampled))
         }
         func row(_ task: String, _ bucket: LengthBucket?, _ items: [(bucket: LengthBucket, greedy: Int, sampled: Int)]) -> EvaluationRow {
@@ -130,24 +139,29 @@ func percent(_ fraction: Double) -> String {
 extension GPT {
     /// The greedy response and `options.samples` sampled responses of each problem (tokens after the
     /// prompt), with `GPT.sample`: request (i, j) is sample j of problem i, so every response depends only on
-    /// (seed, i, j) and the weights. A response stops at EOS, at the context, or after as many tokens as the
-    /// longest teacher response could need (the largest `maximumTokenCount(difficulty:)` minus prompt
-    /// length over the problems): a longer one could not be a teacher-like answer.
-    public func responses(to problems: [Problem], options: EvaluationOptions) throws(SamplingError) -> [ProblemResponses] {
+    /// (seed, i, j) and the weights. A response stops at EOS, at the context, or after `options.maxNewTokens`
+    /// tokens; by default after as many tokens as the longest teacher response could need (the largest
+    /// `maximumTokenCount(difficulty:)` minus prompt length over the problems): a longer one could not be a
+    /// teacher-like answer. `task`, when given, is every problem's task instead of the registry's.
+    public func responses(
+        to problems: [Problem], options: EvaluationOptions, task: (any ReasoningTask)? = nil
+    ) throws(SamplingError) -> [ProblemResponses] {
         let limits = try problems.map { problem throws(SamplingError) -> Int in
-            do {
-                return try TaskRegistry.task(named: problem.task).maximumTokenCount(difficulty: problem.difficulty) - problem.promptTokens.count
-            } catch {
-                throw .outOfRange(field: "problem task", value: problem.task, allowed: TaskRegistry.names.joined(separator: ", "))
+            let owner: any ReasoningTask
+            if let task { owner = task } else {
+                do { owner = try TaskRegistry.task(named: problem.task) } catch {
+                    throw .outOfRange(field: "problem task", value: problem.task, allowed: TaskRegistry.names.joined(separator: ", "))
+                }
             }
+            return owner.maximumTokenCount(difficulty: problem.difficulty) - problem.promptTokens.count
         }
-        let maxNewTokens = limits.max() ?? 0
-        func run(_ samples: Int, temperature: Double) throws(SamplingError) -> [[Int]] {
+        let maxNewTokens = options.maxNewTokens ?? limits.max() ?? 0
+        func run(_ samples: Int, temperature: Double, topP: Double) throws(SamplingError) -> [[Int]] {
             let requests = problems.indices.flatMap { i in
                 (0..<samples).map { SamplingRequest(prompt: problems[i].promptTokens, promptIndex: i, sampleIndex: $0) }
             }
             let sampling = SamplingOptions(
-                seed: options.seed, temperature: temperature, maxNewTokens: maxNewTokens, endOfSequence: Tokenizer.eos)
+                seed: options.seed, temperature: temperature, topP: topP, maxNewTokens: maxNewTokens, endOfSequence: Tokenizer.eos)
             var tokens: [[Int]] = []
             for start in stride(from: 0, to: requests.count, by: options.chunkSize) {
                 let chunk = Array(requests[start..<min(start + options.chunkSize, requests.count)])
@@ -155,15 +169,20 @@ extension GPT {
             }
             return tokens
         }
-        let greedy = try run(1, temperature: 0)
-        let sampled = options.samples > 0 ? try run(options.samples, temperature: options.temperature) : []
+        let greedy = try run(1, temperature: 0, topP: 1)
+        let sampled = options.samples > 0 ? try run(options.samples, temperature: options.temperature, topP: options.topP) : []
         return problems.indices.map { i in
             ProblemResponses(greedy: greedy[i], samples: Array(sampled[(i * options.samples)..<((i + 1) * options.samples)]))
         }
     }
 
-    /// Evaluates the policy on `problems`: greedy pass@1 and mean@k per task and length bucket.
-    public func evaluate(on problems: [Problem], options: EvaluationOptions) throws(SamplingError) -> EvaluationReport {
-        EvaluationReport(problems: problems, responses: try responses(to: problems, options: options), temperature: options.temperature)
+    /// Evaluates the policy on `problems`: greedy pass@1 and mean@k per task and length bucket. `task`, when
+    /// given, is every problem's task (its verifier and lengths) instead of the registry's.
+    public func evaluate(
+        on problems: [Problem], options: EvaluationOptions, task: (any ReasoningTask)? = nil
+    ) throws(SamplingError) -> EvaluationReport {
+        EvaluationReport(
+            problems: problems, responses: try responses(to: problems, options: options, task: task), temperature: options.temperature,
+            task: task)
     }
 }

@@ -122,9 +122,10 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         return metrics
     }
 
-    /// The policy's held-out accuracy now: `val-core/<task>/acc/mean@k`.
+    /// The policy's held-out accuracy now (`HeldOutEvaluation`): `val-core/<task>/acc/pass@1` (greedy),
+    /// `val-core/<task>/acc/mean@k` (k = `evalSamples`; greedy pass@1 when k = 1) and per-length-bucket keys.
     public func evaluate() throws(TrainingError) -> Metrics {
-        try Evaluation.accuracy(policy: policy, task: task, configuration: configuration)
+        try HeldOutEvaluation.metrics(policy: policy, task: task, configuration: configuration)
     }
 
     /// The step's groups: `effectivePromptsPerStep` prompts × `effectiveSamplesPerPrompt` samples from the

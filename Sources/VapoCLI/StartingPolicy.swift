@@ -6,31 +6,32 @@ import Transformer
 
 /// Reads the policy of a checkpoint that records its model configuration under the metadata key `config`:
 /// an SFT policy (parameters under their own names) or a `vapo train` checkpoint (under `policy.<name>`).
-/// A missing file, a checkpoint without a model configuration, or tensors that do not match it is one line.
+/// A missing file, a checkpoint without a model configuration, or tensors that do not match it is one line
+/// naming `flag`, the option that gave the path.
 enum StartingPolicy {
-    static func read(from path: String) throws -> GPT<Float> {
+    static func read(from path: String, flag: String = "--init-checkpoint") throws -> GPT<Float> {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandError("--init-checkpoint: \(path) does not exist; allowed: a policy checkpoint written by vapo sft or vapo train")
+            throw CommandError("\(flag): \(path) does not exist; allowed: a policy checkpoint written by vapo sft or vapo train")
         }
         let checkpoint = try Checkpoint.read(from: path)
         guard let text = checkpoint.metadata["config"],
             let shape = try? JSONDecoder().decode(GPTConfiguration.self, from: Data(text.utf8))
         else {
-            throw CommandError("--init-checkpoint: \(path) has no model configuration (metadata config); allowed: a policy checkpoint written by vapo sft or vapo train")
+            throw CommandError("\(flag): \(path) has no model configuration (metadata config); allowed: a policy checkpoint written by vapo sft or vapo train")
         }
         let prefixed = checkpoint.tensors.contains { $0.name.hasPrefix("policy.") }
         var parameters: [String: Tensor<Float>] = [:]
         for named in checkpoint.tensors {
             guard !prefixed || named.name.hasPrefix("policy.") else { continue }
             guard let tensor = named.tensor.floatTensor else {
-                throw CommandError("--init-checkpoint: \(path): tensor \(named.name) is not F32; allowed: F32 tensors")
+                throw CommandError("\(flag): \(path): tensor \(named.name) is not F32; allowed: F32 tensors")
             }
             parameters[prefixed ? String(named.name.dropFirst("policy.".count)) : named.name] = tensor
         }
         do {
             return try GPT(configuration: shape, head: .languageModel, parameters: parameters)
         } catch {
-            throw CommandError("--init-checkpoint: \(path) does not match its model configuration: \(error)")
+            throw CommandError("\(flag): \(path) does not match its model configuration: \(error)")
         }
     }
 }

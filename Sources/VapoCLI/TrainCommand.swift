@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
         fflush(nil)
         let before = try trainer.evaluate()
         try metrics.write(step: 0, before)
-        let accuracyKey = before.keys.first { $0.hasPrefix("val-core/") } ?? ""
+        let accuracyKey = HeldOutEvaluation.passAt1Key(task: trainer.task.name)
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double { seconds(start.duration(to: clock.now)) }

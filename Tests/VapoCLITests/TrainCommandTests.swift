@@ -57,7 +57,7 @@ struct TrainCommandTests {
         let checkpoint = "checkpoint-step-2.safetensors"
         let lines = try Self.metrics(a)
         #expect(lines.count == 3)
-        #expect(lines[2]["val-core/addition/acc/mean@1"] != nil)
+        #expect(lines[2]["val-core/addition/acc/pass@1"] != nil)
         #expect(lines[1]["critic/vf_loss"] != nil)
         for other in ["b", "c"].map({ scratch.appendingPathComponent($0) }) {
             #expect(try Self.bytes(a, checkpoint) == Self.bytes(other, checkpoint))
