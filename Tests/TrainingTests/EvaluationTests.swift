@@ -99,4 +99,45 @@ struct EvaluationTests {
         #expect(try model.responses(to: problems, options: options) == responses)
         #expect(try model.evaluate(on: problems, options: options) == EvaluationReport(problems: problems, responses: responses, temperature: 1.3))
     }
+
+    /// Addition whose verifier accepts any stated answer, so a random policy gets a mix of verdicts.
+    struct AnyAnswer: ReasoningTask {
+        let name = "addition"
+        let difficulties = ColumnAddition().difficulties
+        func draw(difficulty: Int, from stream: inout RandomStream) -> Problem? { ColumnAddition().draw(difficulty: difficulty, from: &stream) }
+        func problem(prompt: String) throws(TaskError) -> Problem { try ColumnAddition().problem(prompt: prompt) }
+        func isCorrect(answer: String, for problem: Problem) -> Bool { true }
+        func splitKey(for problem: Problem) -> String { ColumnAddition().splitKey(for: problem) }
+        func maximumTokenCount(difficulty: Int) -> Int { 30 }
+    }
+
+    @Test("evaluation honours top-p and a set maximum response length, and a caller's task judges the responses and bounds their length")
+    func optionsAndTask() throws {
+        let model = try GPT<Float>(configuration: Fixtures.tinyModel, head: .languageModel, stream: RandomStream(seed: 9))
+        let problems = try ColumnAddition().evaluationSet(count: 6, seed: 3, difficulties: 1...2)
+        var options = EvaluationOptions(samples: 2, temperature: 1.3, seed: 11)
+        options.topP = 0.8
+        options.maxNewTokens = 5
+        let responses = try model.responses(to: problems, options: options)
+        let prompts = problems.map(\.promptTokens)
+        let greedy = try model.sample(prompts: prompts, options: SamplingOptions(seed: 0, temperature: 0, maxNewTokens: 5, endOfSequence: Tokenizer.eos))
+        let sampled = try model.sample(
+            prompts: prompts, samplesPerPrompt: 2,
+            options: SamplingOptions(seed: 11, temperature: 1.3, topP: 0.8, maxNewTokens: 5, endOfSequence: Tokenizer.eos))
+        #expect(responses.map(\.greedy) == greedy.map(\.tokens))
+        #expect(responses.flatMap(\.samples) == sampled.map(\.tokens))
+        // The task's own limit: 30 tokens minus the shortest prompt's.
+        options.maxNewTokens = nil
+        let task = AnyAnswer()
+        let limit = problems.map { 30 - $0.promptTokens.count }.max()!
+        let bounded = try model.responses(to: problems, options: options, task: task)
+        #expect(bounded.allSatisfy { ([$0.greedy] + $0.samples).allSatisfy { $0.count <= limit } })
+        #expect(bounded.contains { ([$0.greedy] + $0.samples).contains { $0.count == limit } })
+        let report = try model.evaluate(on: problems, options: options, task: task)
+        let stated = bounded.filter { Response.finalAnswer(of: $0.greedy) != nil }.count
+        let statedSamples = bounded.flatMap(\.samples).filter { Response.finalAnswer(of: $0) != nil }.count
+        #expect(report.rows[0].greedyCorrect == stated && report.rows[0].sampledCorrect == statedSamples)
+        #expect(statedSamples > 0, "some samples state an answer, so the caller's verifier is what counted them")
+        #expect(report == EvaluationReport(problems: problems, responses: bounded, temperature: 1.3, task: task))
+    }
 }
