@@ -89,7 +89,7 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "VapoCLITests",
-            dependencies: ["VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TestSupport", "VapoCLI", "VAPO", "Checkpoints", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VAPOTests",

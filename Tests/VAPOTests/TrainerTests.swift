@@ -139,14 +139,14 @@ struct TrainerTests {
 
 @Suite("Trainer checkpoints")
 struct TrainerCheckpointTests {
-    @Test("two runs with the same seed give byte-identical model checkpoints holding the policy and the critic")
+    @Test("two runs with the same seed give byte-identical checkpoints holding the policy, the critic and their optimizers")
     func identicalBytes() throws {
         let configuration = Fixtures.configuration()
-        let first = try TrainerTests.run(configuration).trainer.modelCheckpoint()
-        let second = try TrainerTests.run(configuration).trainer.modelCheckpoint()
+        let first = try TrainerTests.run(configuration).trainer.checkpoint()
+        let second = try TrainerTests.run(configuration).trainer.checkpoint()
         #expect(try first.encoded() == second.encoded())
         let policy = Fixtures.policy(Float.self)
-        #expect(first.tensors.count == 2 * policy.parameters.count + 1, "policy (language-model head) and critic (scalar head)")
+        #expect(first.tensors.count == 6 * policy.parameters.count + 3, "policy (language-model head), critic (scalar head), and two moments of each")
         #expect(first.metadata["vapo.step"] == "2")
         #expect(try TrainingConfiguration.decode(json: Data(first.metadata["vapo.configuration"]!.utf8)) == configuration)
     }
