@@ -47,26 +47,42 @@ struct KillTests {
         return !process.isRunning
     }
 
-    @Test("vapo train killed with SIGKILL at up to 5 seeded random moments and resumed each time never loses a completed checkpoint and ends with the bytes and metrics of a run never killed")
+    /// Waits up to `seconds` for a temporary file (a checkpoint or metrics write under way) to appear in
+    /// `folder` while `process` runs; whether the process exited.
+    static func waitForWrite(_ process: Process, in folder: URL, upTo seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if names.contains(where: { $0.contains(".tmp-") }) { break }
+            usleep(200)
+        }
+        return !process.isRunning
+    }
+
+    @Test("vapo train killed with SIGKILL at up to 5 seeded random moments, half of them during a checkpoint write, and resumed each time never loses a completed checkpoint and ends with the bytes and metrics of a run never killed")
     func killAndResume() throws {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let straight = scratch.appendingPathComponent("straight"), killed = scratch.appendingPathComponent("killed")
         let run = ["--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16", "--heads", "2",
             "--context", "32", "--seed", "7", "--algo", "vapo", "--checkpoint-every", "1", "--keep-checkpoints", "2"]
-        let steps = ["--steps", "12"]
+        let steps = ["--steps", "150"]
         let reference = try Self.start(run + steps + ["--out", straight.path])
         reference.waitUntilExit()
         try #require(reference.terminationStatus == 0, "the uninterrupted run failed")
 
         var random = SplitMix64(seed: 2026)
         let clock = ContinuousClock(), start = clock.now
-        var kills = 0, newest = -1
+        var kills = 0, newest = -1, duringWrites = 0
         while kills < 5 && clock.now - start < .seconds(45) {
             let fresh = try !FileManager.default.fileExists(atPath: killed.path) || RunFolder.checkpointCount(killed) == 0
             if fresh { try? FileManager.default.removeItem(at: killed) }  // killed before its first checkpoint: start again
             let process = try Self.start((fresh ? run : ["--resume"]) + steps + ["--out", killed.path])
-            if Self.wait(process, upTo: random.uniform(0.05...1.5)) {
+            // Even kills at a random moment, odd ones as soon as a checkpoint write is seen under way.
+            let exited = kills % 2 == 0
+                ? Self.wait(process, upTo: random.uniform(0.05...0.8))
+                : Self.waitForWrite(process, in: killed, upTo: random.uniform(0.2...1.0))
+            if exited {
                 try #require(process.terminationStatus == 0, "a resumed run failed")
                 break
             }
@@ -75,6 +91,7 @@ struct KillTests {
             kills += 1
             // Every checkpoint left reads back with a valid checksum, and the newest completed one is never lost.
             let folder = try FileManager.default.contentsOfDirectory(atPath: killed.path)
+            if folder.contains(where: { $0.contains(".tmp-") }) { duringWrites += 1 }
             let present = folder.compactMap { name -> Int? in
                 guard name.hasPrefix("checkpoint-step-"), name.hasSuffix(".safetensors") else { return nil }
                 return Int(name.dropFirst("checkpoint-step-".count).dropLast(".safetensors".count))
@@ -88,10 +105,11 @@ struct KillTests {
             newest = max(newest, present.max() ?? -1)
         }
         #expect(kills >= 1, "no kill landed before the run finished")
+        print("vapo train under SIGKILL: \(kills) kills, \(duringWrites) of them during a file write, newest checkpoint kept \(newest)")
         let last = try Self.start(["--resume"] + steps + ["--out", killed.path])
         last.waitUntilExit()
         try #require(last.terminationStatus == 0, "the final resume failed")
-        let final = "checkpoint-step-12.safetensors"
+        let final = "checkpoint-step-150.safetensors"
         #expect(try TrainCommandTests.bytes(killed, final) == TrainCommandTests.bytes(straight, final))
         #expect(try TrainCommandTests.metrics(killed) == TrainCommandTests.metrics(straight))
     }
