@@ -58,8 +58,15 @@ final class ModelOptimizer<Scalar: KernelScalar> {
 }
 
 extension Tensor {
-    /// Whether every element is finite (no NaN, no infinity).
-    var isFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } } }
+    /// Whether every element is finite (no NaN, no infinity). Fast path: the vectorised `sumOfSquares` kernel is
+    /// finite when every element is (a NaN or an infinity makes it NaN or infinite); only when it is not (a fault,
+    /// or finite elements whose squares overflow) are the elements looked at one by one.
+    var isFinite: Bool {
+        withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress, !Scalar.sumOfSquares(base, count: elements.count).isFinite else { return true }
+            return elements.allSatisfy { $0.isFinite }
+        }
+    }
 }
 
 /// Adds `gradients` into `total` tensor by tensor (the first call takes them as they are): the gradient of

@@ -29,7 +29,8 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     public internal(set) var completedSteps = 0
     /// Training problems the RL steps have consumed: the next step starts at this index.
     public internal(set) var dataPosition = 0
-    /// The reward model's per-step metrics (with `valueInitialization == .fromRewardModel`).
+    /// The reward model's per-step metrics (with `valueInitialization == .fromRewardModel`). Like
+    /// `valuePretrainingHistory`, empty in a trainer resumed from a checkpoint (which keeps only their summary).
     public private(set) var rewardModelHistory: [Metrics] = []
     /// Value-Pretraining's per-step metrics.
     public internal(set) var valuePretrainingHistory: [Metrics] = []
