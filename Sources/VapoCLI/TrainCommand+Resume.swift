@@ -23,7 +23,7 @@ extension TrainCommand {
     }
 
     /// `--resume`: the run in `--out` continued from its newest valid checkpoint (a corrupted newer one is
-    /// reported, removed, and the one before used), with the folder's `config.json`; `metrics.jsonl` and
+    /// reported, renamed `<name>.corrupt`, and the one before used), with the folder's `config.json`; `metrics.jsonl` and
     /// `rollouts.jsonl` are first cut back to the lines of the checkpoint's steps, so the finished files equal
     /// those of a run that never stopped (wall-clock keys aside).
     func resumeRun() throws {
@@ -67,14 +67,17 @@ extension TrainCommand {
     }
 
     /// The newest checkpoint of the folder that reads back with a valid checksum, and its step. Corrupted newer
-    /// ones are reported on standard error and removed (their steps are run again).
+    /// ones are reported on standard error and renamed `<name>.corrupt` (their steps are run again).
     func newestValidCheckpoint(in folder: RunFolder) throws -> (Checkpoint, Int) {
         for (step, url) in try folder.checkpoints().reversed() {
             do {
                 return (try Checkpoint.read(from: url.path), step)
             } catch {
-                FileHandle.standardError.write(Data("--resume: \(url.lastPathComponent) is unusable (\(error)); removed, trying the one before\n".utf8))
-                try FileManager.default.removeItem(at: url)
+                let aside = url.appendingPathExtension("corrupt")
+                FileHandle.standardError.write(Data(
+                    "--resume: \(url.lastPathComponent) is unusable (\(error)); moved aside as \(aside.lastPathComponent), trying the one before\n".utf8))
+                try? FileManager.default.removeItem(at: aside)
+                try FileManager.default.moveItem(at: url, to: aside)
             }
         }
         throw CommandError("--resume: \(folder.url.path) has no valid checkpoint-step-<N>.safetensors; allowed: a run folder written by vapo train")

@@ -74,6 +74,8 @@ struct TrainCommand: ParsableCommand {
         try folder.create()
         // The state before any step first: from the moment config.json exists the run can be resumed.
         try folder.save(trainer.checkpoint(), step: 0, keep: keepCheckpoints)
+        // rollouts.jsonl before config.json too: a resumed run dumps rollouts iff the file exists.
+        if dumpRollouts { try Checkpoint.writeFileAtomically([], to: folder.rollouts.path) }
         try Checkpoint.writeFileAtomically(Array(configuration.jsonData()), to: folder.config.path)
         try train(trainer, in: folder, dumpingRollouts: dumpRollouts, resuming: false, before: nil)
     }
@@ -117,7 +119,7 @@ struct TrainCommand: ParsableCommand {
     func train(_ trainer: Trainer<Float>, in folder: RunFolder, dumpingRollouts: Bool, resuming: Bool, before given: [String: Double]?) throws {
         let c = trainer.configuration
         let metrics = try MetricsWriter(url: folder.metrics, appending: resuming)
-        let rollouts = dumpingRollouts ? try MetricsWriter(url: folder.rollouts, appending: resuming) : nil
+        let rollouts = dumpingRollouts ? try MetricsWriter(url: folder.rollouts, appending: true) : nil  // created by run()
         var display = ProgressDisplay()
         print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
             + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")

@@ -21,7 +21,7 @@ struct ResumeCommandTests {
     }
 
     @Test(
-        "for every algorithm, a run stopped at step 3 whose newest checkpoint is then corrupted resumes from step 2 and ends with the metrics, rollouts and final checkpoint bytes of a run that never stopped",
+        "for every algorithm, a run stopped at step 3 whose newest checkpoint is then truncated resumes from step 2 (the truncated one moved aside) and ends with the metrics, rollouts and final checkpoint bytes of a run that never stopped",
         arguments: ["vapo", "ppo", "grpo", "dapo"])
     func resumeEqualsStraight(algorithm: String) throws {
         let scratch = try TrainCommandTests.scratch()
@@ -36,6 +36,7 @@ struct ResumeCommandTests {
         try bytes.prefix(bytes.count / 2).write(to: newest)  // a truncated newest checkpoint: reported, removed, step 2 used
         try Self.resume(scratch, out: "stopped", steps: 4)
         #expect(try Self.checkpointSteps(stopped) == [0, 2, 4])
+        #expect(FileManager.default.fileExists(atPath: newest.path + ".corrupt"), "the corrupted checkpoint is moved aside, not deleted")
         let final = "checkpoint-step-4.safetensors"
         #expect(try TrainCommandTests.bytes(stopped, final) == TrainCommandTests.bytes(straight, final), "\(algorithm)")
         #expect(try TrainCommandTests.metrics(stopped) == TrainCommandTests.metrics(straight), "\(algorithm)")
