@@ -109,18 +109,4 @@ struct TrainerResumeTests {
         #expect(refusal(models).contains("vapo.kind is trainer-models; allowed: a trainer-state checkpoint"))
         for text in [refusal(good, otherRate), refusal(missing), refusal(misshapen)] { #expect(!text.contains("\n")) }
     }
-
-    @Test("for every algorithm, 1 and 2 threads give the same checkpoint bytes and metrics", arguments: Algorithm.allCases)
-    func threadCounts(algorithm: Algorithm) throws {
-        let configuration = Fixtures.configuration(algorithm.rawValue)
-        let results = try [1, 2].map { threads in
-            try Parallel.withThreadCount(threads) {
-                let trainer = try Self.fresh(configuration)
-                let metrics = try (0..<2).map { _ in try trainer.step().deterministicPart }
-                return (metrics: metrics, bytes: try trainer.checkpoint().encoded())
-            }
-        }
-        #expect(results[0].metrics == results[1].metrics)
-        #expect(results[0].bytes == results[1].bytes)
-    }
 }

@@ -58,9 +58,9 @@ struct TrainerTests {
         #expect((trainer.reference != nil) == (configuration.algorithm == .grpo))
     }
 
-    @Test("the same seed gives identical metrics (but wall-clock ones) and identical parameter bits, with 1 and with 2 threads")
+    @Test("for every algorithm, the same seed gives identical metrics (but wall-clock ones) and identical checkpoint bytes (parameters and optimizer moments), with 1 and with 2 threads")
     func determinism() throws {
-        for name in ["vapo", "dapo", "grpo"] {
+        for name in Algorithm.allCases.map(\.rawValue) {
             var configuration = Fixtures.configuration(name)
             configuration.microBatchSize = 2
             let one = try Parallel.withThreadCount(1) { try Self.run(configuration) }
@@ -71,6 +71,7 @@ struct TrainerTests {
                 #expect(Self.bits(one.trainer.policy) == Self.bits(other.trainer.policy), "\(name) policy bits")
                 #expect(Self.bits(one.trainer.critic) == Self.bits(other.trainer.critic), "\(name) critic bits")
                 #expect(one.trainer.dataPosition == other.trainer.dataPosition)
+                #expect(try one.trainer.checkpoint().encoded() == other.trainer.checkpoint().encoded(), "\(name) checkpoint bytes")
             }
             var reseeded = configuration
             reseeded.seed += 1

@@ -87,6 +87,26 @@ struct ResumeCommandTests {
         }
     }
 
+    @Test("--resume rebuilds a config.json lost to a kill from the checkpoint's own copy, and refuses a config.json edited since in one line naming the field")
+    func configurationOfTheRun() throws {
+        let scratch = try TrainCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try TrainCommandTests.train(scratch, out: "run")
+        let run = scratch.appendingPathComponent("run")
+        let original = try TrainCommandTests.bytes(run, "config.json")
+        try FileManager.default.removeItem(at: run.appendingPathComponent("config.json"))
+        try Self.resume(scratch, out: "run", steps: 3)
+        #expect(try TrainCommandTests.bytes(run, "config.json") == original)
+        var edited = try TrainingConfiguration.decode(json: original)
+        edited.actorLearningRate = 0.5
+        try edited.jsonData().write(to: run.appendingPathComponent("config.json"))
+        var thrown: (any Error)?
+        do { try Self.resume(scratch, out: "run", steps: 4) } catch { thrown = error }
+        let text = Vapo.message(for: try #require(thrown))
+        #expect(text.contains("checkpoint-step-3.safetensors: resume: the checkpoint's configuration differs from the run's in actorLearningRate (checkpoint 0.001, run 0.5)"), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
     @Test("a numerical fault (GRPO at an actor learning rate of 1e38) ends vapo train with one line naming the step, component and tensor, a non-zero exit, and the last good checkpoint intact")
     func numericalFault() throws {
         let scratch = try TrainCommandTests.scratch()
