@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "VapoCLITests",
             dependencies: [
-                "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "Checkpoints",
+                "TestSupport", "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU),

@@ -13,6 +13,12 @@ extension Checkpoint {
         try writeAtomically(encoded(path: path), to: path)
     }
 
+    /// Replaces the file at `path` with `bytes` with the same atomicity and durability as `write(to:)`: for a
+    /// run's other files (metrics cut back on resume) that must never be seen half-written.
+    public static func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+        try writeAtomically(bytes, to: path)
+    }
+
     /// Reads and checks the checkpoint at `path` (see `init(decoding:path:checksum:)`).
     public static func read(from path: String, checksum: ChecksumPolicy = .required) throws -> Checkpoint {
         try Checkpoint(decoding: readWholeFile(path), path: path, checksum: checksum)

@@ -11,7 +11,8 @@ import Transformer
 /// sampling streams), labels them with the verifier, and minimises the mean binary cross-entropy of the score
 /// at each response's last token (`GPT.rewardLoss`) over mini-batches, one AdamW update each. Its metrics,
 /// measured on the step's fresh batch before the update: `reward_model/loss`, `reward_model/accuracy` (score
-/// > 0 agrees with the verifier), `reward_model/correct_fraction`, and `reward_model/grad_norm` (mean).
+/// > 0 agrees with the verifier), `reward_model/correct_fraction`, `reward_model/grad_norm` (mean), and with
+/// `skipNonFiniteBatches` `reward_model/skipped_batches`.
 ///
 /// The paper's point is the bias this model carries into the critic: it scores only complete responses, so
 /// the values it gives incomplete prefixes are off, which Value-Pretraining corrects.
@@ -20,7 +21,9 @@ enum RewardModelTraining {
         policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
     ) throws(TrainingError) -> (model: GPT<S>, history: [Metrics]) {
         let model = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "reward-model/init"))
-        let optimizer = ModelOptimizer<S>(learningRate: c.rewardModelLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
+        let optimizer = ModelOptimizer<S>(
+            learningRate: c.rewardModelLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip,
+            skipsNonFiniteBatches: c.skipNonFiniteBatches)
         let sampler = ResponseSampler(task: task, configuration: c, phase: "reward-model")
         let (n, k) = (c.effectivePromptsPerStep, c.effectiveSamplesPerPrompt)
         var history: [Metrics] = []
@@ -37,8 +40,10 @@ enum RewardModelTraining {
                 "reward_model/correct_fraction": Double(labels.filter { $0 }.count) / Double(labels.count),
             ]
             var norms: [Double] = []
+            var skipped = 0
             for rows in miniBatches(count: responses.count, size: c.miniBatchSize, stream: RandomStream(seed: c.seed, name: "reward-model/minibatches").child(step)) {
                 var total: [Tensor<S>]?
+                var batchLoss = 0.0
                 for chunk in Rollout<S>.chunks(rows.count, size: c.microBatchSize) {
                     let part = Array(rows[chunk])
                     let batch = PaddedBatch<S>(sequences: part.map { responses[$0].tokens }, responseMasks: part.map { responses[$0].responseMask })
@@ -47,11 +52,20 @@ enum RewardModelTraining {
                     // The micro-batch's mean scaled by its share of the mini-batch: the parts sum to the mini-batch's mean.
                     let loss = model.rewardLoss(batch.tokens, eosPositions: batch.lengths.map { $0 - 1 }, correct: part.map { labels[$0] }, parameters: variables)
                         .scaled(by: S(part.count) / S(rows.count))
+                    batchLoss += Double(loss.scalar)
                     accumulate(tape.gradients(of: loss, withRespectTo: variables), into: &total)
                 }
-                if let total { norms.append(optimizer.apply(total, to: model.parameters, scheduleStep: step)) }
+                guard let total else { continue }
+                let norm: Double?
+                do {
+                    norm = try optimizer.apply(
+                        total, to: model.parameters, names: model.names, loss: batchLoss, lossName: "reward model loss",
+                        scheduleStep: step, site: FaultSite(component: "reward model", step: step))
+                } catch { throw .numerical(error) }
+                if let norm { norms.append(norm) } else { skipped += 1 }
             }
             metrics["reward_model/grad_norm"] = norms.reduce(0, +) / Double(max(norms.count, 1))
+            if c.skipNonFiniteBatches { metrics["reward_model/skipped_batches"] = Double(skipped) }
             history.append(metrics)
         }
         return (model, history)

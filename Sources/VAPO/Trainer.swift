@@ -11,7 +11,9 @@ import Transformer
 /// Deterministic: every random choice comes from a stream named under the configuration's seed (problems,
 /// samples, mini-batch orders, head initialisations) and every computation has a fixed order, so the same
 /// configuration and starting policy give the same parameter bits and the same metrics (except the wall-clock
-/// `timing_s/*` and `perf/*`) with any thread count.
+/// `timing_s/*` and `perf/*`) with any thread count. The streams are counter-based: the RL step
+/// (`completedSteps`) and `dataPosition` are their only counters, so `checkpoint()` and
+/// `init(resumingFrom:configuration:task:)` stop and continue a run bit for bit (TrainerState.swift).
 public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     /// The validated configuration.
     public let configuration: TrainingConfiguration
@@ -20,25 +22,29 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     /// The policy being trained (its own storage: the caller's model is never modified).
     public private(set) var policy: GPT<Scalar>
     /// The value model (VAPO and PPO), set by `prepare()`.
-    public private(set) var critic: GPT<Scalar>?
+    public internal(set) var critic: GPT<Scalar>?
     /// GRPO's frozen reference: the starting policy.
-    public let reference: GPT<Scalar>?
+    public internal(set) var reference: GPT<Scalar>?
     /// RL steps done.
-    public private(set) var completedSteps = 0
+    public internal(set) var completedSteps = 0
     /// Training problems the RL steps have consumed: the next step starts at this index.
-    public private(set) var dataPosition = 0
-    /// The reward model's per-step metrics (with `valueInitialization == .fromRewardModel`).
+    public internal(set) var dataPosition = 0
+    /// The reward model's per-step metrics (with `valueInitialization == .fromRewardModel`). Like
+    /// `valuePretrainingHistory`, empty in a trainer resumed from a checkpoint (which keeps only their summary).
     public private(set) var rewardModelHistory: [Metrics] = []
     /// Value-Pretraining's per-step metrics.
     public internal(set) var valuePretrainingHistory: [Metrics] = []
     /// The last step's rollout and advantages (for rollout dumps, `RolloutDump`).
     public private(set) var lastRollout: (rollout: Rollout<Scalar>, estimate: AdvantageEstimate<Scalar>?)?
 
-    private var prepared = false
+    /// Whether `prepare()` has run.
+    var prepared = false
+    /// The set-up phases' last records, reported with the first RL step (`preparationSummary()`).
+    var preparedSummary: Metrics = [:]
     /// Updates of the critic's learning-rate schedule so far: value-pretraining steps, then RL steps.
     var criticScheduleStep = 0
-    private let actorOptimizer: ModelOptimizer<Scalar>
-    private let criticOptimizer: ModelOptimizer<Scalar>
+    let actorOptimizer: ModelOptimizer<Scalar>
+    let criticOptimizer: ModelOptimizer<Scalar>
     private let sampler: ResponseSampler
 
     /// A trainer for `policy` (a language-model head over the Tasks tokenizer) under `configuration`, which is
@@ -60,8 +66,10 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         }
         self.policy = policy.independentCopy()
         reference = c.algorithm == .grpo ? policy.independentCopy() : nil
-        actorOptimizer = ModelOptimizer(learningRate: c.actorLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
-        criticOptimizer = ModelOptimizer(learningRate: c.criticLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip)
+        actorOptimizer = ModelOptimizer(
+            learningRate: c.actorLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip, skipsNonFiniteBatches: c.skipNonFiniteBatches)
+        criticOptimizer = ModelOptimizer(
+            learningRate: c.criticLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip, skipsNonFiniteBatches: c.skipNonFiniteBatches)
         sampler = ResponseSampler(task: self.task, configuration: c, phase: "rl")
     }
 
@@ -80,6 +88,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             }
             if c.valuePretraining { try pretrainValue() }
         }
+        preparedSummary = preparationSummary()
         prepared = true
     }
 
@@ -104,12 +113,13 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "rl/minibatches").child(completedSteps))
             if let returns = estimate.returns {
-                metrics.merge(updateCritic(rollout: rollout, returns: returns, orders: orders), uniquingKeysWith: { $1 })
+                let site = FaultSite(component: "critic", step: completedSteps + 1)
+                metrics.merge(try updateCritic(rollout: rollout, returns: returns, orders: orders, site: site), uniquingKeysWith: { $1 })
             }
-            metrics.merge(updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
+            metrics.merge(try updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
         }
         if critic != nil { criticScheduleStep += 1 }
-        if completedSteps == 0 { metrics.merge(preparationSummary(), uniquingKeysWith: { $1 }) }
+        if completedSteps == 0 { metrics.merge(preparedSummary, uniquingKeysWith: { $1 }) }
         completedSteps += 1
         let updated = clock.now
         if c.evalEvery > 0 && completedSteps % c.evalEvery == 0 { metrics.merge(try evaluate(), uniquingKeysWith: { $1 }) }
@@ -143,31 +153,55 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         }
     }
 
-    /// The critic's mini-batch updates over every epoch; the means of their losses, clip fractions and norms.
-    func updateCritic(rollout: Rollout<Scalar>, returns: [[Scalar]], orders: [[[Int]]]) -> Metrics {
+    /// The critic's mini-batch updates over every epoch; the means of their losses, clip fractions and norms,
+    /// and with `skipNonFiniteBatches` the count of skipped mini-batches (`critic/skipped_batches`).
+    func updateCritic(rollout: Rollout<Scalar>, returns: [[Scalar]], orders: [[[Int]]], site: FaultSite) throws(TrainingError) -> Metrics {
         guard let critic else { return [:] }
         let objective = CriticObjective<Scalar>(configuration: configuration)
         var averager = MetricsAverager()
+        var skipped = 0
         for rows in orders.joined() {
             let result = objective.gradients(critic: critic, rollout: rollout, returns: returns, rows: rows, microBatchSize: configuration.microBatchSize)
-            averager.add("critic/grad_norm", criticOptimizer.apply(result.gradients, to: critic.parameters, scheduleStep: criticScheduleStep))
+            let norm: Double?
+            do {
+                norm = try criticOptimizer.apply(
+                    result.gradients, to: critic.parameters, names: critic.names, loss: result.loss, lossName: "critic loss",
+                    scheduleStep: criticScheduleStep, site: site)
+            } catch { throw .numerical(error) }
+            guard let norm else {
+                skipped += 1
+                continue
+            }
+            averager.add("critic/grad_norm", norm)
             averager.add("critic/vf_loss", result.loss)
             averager.add("critic/vf_clipfrac", result.clipFraction)
         }
         var metrics = averager.means
+        if configuration.skipNonFiniteBatches { metrics["critic/skipped_batches"] = Double(skipped) }
         metrics["critic/lr"] = criticOptimizer.learningRate(at: criticScheduleStep)
         return metrics
     }
 
     /// The actor's mini-batch updates over every epoch; the means of the loss statistics and norms.
-    private func updateActor(rollout: Rollout<Scalar>, advantages: [[Scalar]], orders: [[[Int]]]) -> Metrics {
+    private func updateActor(rollout: Rollout<Scalar>, advantages: [[Scalar]], orders: [[[Int]]]) throws(TrainingError) -> Metrics {
         let c = configuration
         let objective = ActorObjective<Scalar>(configuration: c)
         var averager = MetricsAverager()
+        var skipped = 0
         for rows in orders.joined() {
             let result = objective.gradients(policy: policy, rollout: rollout, advantages: advantages, rows: rows, microBatchSize: c.microBatchSize)
             let s = result.statistics
-            averager.add("actor/grad_norm", actorOptimizer.apply(result.gradients, to: policy.parameters, scheduleStep: completedSteps))
+            let norm: Double?
+            do {
+                norm = try actorOptimizer.apply(
+                    result.gradients, to: policy.parameters, names: policy.names, loss: s.loss, lossName: "actor loss",
+                    scheduleStep: completedSteps, site: FaultSite(component: "actor", step: completedSteps + 1))
+            } catch { throw .numerical(error) }
+            guard let norm else {
+                skipped += 1
+                continue
+            }
+            averager.add("actor/grad_norm", norm)
             averager.add("actor/loss", s.loss)
             averager.add("actor/pg_loss", s.policyLoss)
             averager.add("actor/pg_clipfrac", s.clipFractionBelow + s.clipFractionAbove)
@@ -179,6 +213,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             if c.algorithm == .grpo { averager.add("actor/kl_loss", s.klDivergence) }
         }
         var metrics = averager.means
+        if c.skipNonFiniteBatches { metrics["actor/skipped_batches"] = Double(skipped) }
         metrics["actor/lr"] = actorOptimizer.learningRate(at: completedSteps)
         return metrics
     }

@@ -19,6 +19,7 @@ extension TrainingConfiguration: Codable {
             .init("ppoEpochs", \.ppoEpochs),
             .init("actorLearningRate", \.actorLearningRate), .init("criticLearningRate", \.criticLearningRate),
             .init("warmupSteps", \.warmupSteps), .init("gradientClip", \.gradientClip),
+            .init("skipNonFiniteBatches", \.skipNonFiniteBatches),
             .init("gamma", \.gamma), .init("lambdaCritic", \.lambdaCritic), .init("lambdaPolicy", \.lambdaPolicy),
             .init("alpha", \.alpha), .init("lambdaMin", \.lambdaMin), .init("whitenAdvantages", \.whitenAdvantages),
             .init("epsilonLow", \.epsilonLow), .init("epsilonHigh", \.epsilonHigh), .init("dualClip", \.dualClip),

@@ -55,6 +55,10 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var warmupSteps = 5
     /// Global gradient-norm clip of each model's update.
     public var gradientClip = 1.0
+    /// A mini-batch whose loss or gradient holds a NaN or an infinity is skipped (no update; counted in
+    /// `actor/skipped_batches`, `critic/skipped_batches`, `reward_model/skipped_batches` or
+    /// `value_pretrain/skipped_batches`) instead of stopping the run with a `NumericalFault`.
+    public var skipNonFiniteBatches = false
 
     // MARK: Advantages
 

@@ -11,6 +11,10 @@ public enum TrainingError: Error, CustomStringConvertible {
     case sampling(SamplingError)
     /// A model does not fit the run: `field` has `value`; `allowed` says what would.
     case model(field: String, value: String, allowed: String)
+    /// A NaN or an infinity in a loss, a gradient or a parameter.
+    case numerical(NumericalFault)
+    /// A checkpoint cannot resume this run; `reason` says why and what would.
+    case resume(reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +22,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .task(let error): return error.description
         case .sampling(let error): return error.description
         case .model(let field, let value, let allowed): return "model: \(field) is \(value); allowed: \(allowed)"
+        case .numerical(let fault): return fault.description
+        case .resume(let reason): return "resume: \(reason)"
         }
     }
 }

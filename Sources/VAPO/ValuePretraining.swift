@@ -13,7 +13,8 @@ extension Trainer {
     /// measured on data the critic has not been fitted to. If the explained variance has reached the threshold
     /// the phase stops there (no update on that batch); otherwise the critic takes its usual mini-batch
     /// updates (`ppoEpochs` passes). Records per step: `value_pretrain/step`, `value_pretrain/vf_loss`,
-    /// `value_pretrain/vf_explained_var`, and after an update `value_pretrain/grad_norm`.
+    /// `value_pretrain/vf_explained_var`, and after an update `value_pretrain/grad_norm` (and with
+    /// `skipNonFiniteBatches` `value_pretrain/skipped_batches`).
     func pretrainValue() throws(TrainingError) {
         guard let critic else { return }
         let c = configuration
@@ -41,7 +42,9 @@ extension Trainer {
             let orders = epochMiniBatches(
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "value-pretraining/minibatches").child(step))
-            record["value_pretrain/grad_norm"] = updateCritic(rollout: rollout, returns: returns, orders: orders)["critic/grad_norm"]
+            let update = try updateCritic(rollout: rollout, returns: returns, orders: orders, site: FaultSite(component: "value pretraining", step: step))
+            record["value_pretrain/grad_norm"] = update["critic/grad_norm"]
+            record["value_pretrain/skipped_batches"] = update["critic/skipped_batches"]
             criticScheduleStep += 1
             valuePretrainingHistory.append(record)
         }

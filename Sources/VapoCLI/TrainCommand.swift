@@ -8,28 +8,34 @@ import Transformer
 import VAPO
 
 /// `vapo train`: RL fine-tuning of a policy with VAPO, PPO, GRPO or DAPO, writing a run folder
-/// (`RunFolder`): the resolved configuration, metrics as JSON lines, the final checkpoint and optional
-/// rollout dumps. Everything is checked before the first file is written.
+/// (`RunFolder`): the resolved configuration, metrics as JSON lines, the trainer's full state every
+/// `--checkpoint-every` steps (the newest `--keep-checkpoints` kept) and optional rollout dumps. Everything is
+/// checked before the first file is written. `--resume` continues a run from its newest valid checkpoint, bit
+/// for bit (TrainCommand+Resume.swift).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "RL-train a policy with VAPO, PPO, GRPO or DAPO on a reasoning task.")
 
     @OptionGroup var options: TrainOptions
-    @Option(help: "RL steps (1...1000000).") var steps = 100
+    @Option(help: "RL steps (1...1000000); with --resume, the total to reach.") var steps = 100
     @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
-    @Option(help: "Run folder (must not hold a run).") var out = "runs/train"
+    @Option(help: "Run folder (must not hold a run, unless --resume).") var out = "runs/train"
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
+    @Option(help: "Write the trainer's full state every this many steps (1...1000000), and after the last step.")
+    var checkpointEvery = 10
+    @Option(help: "Keep the newest this many checkpoints (1...1000000); older ones are deleted once a newer one is written.")
+    var keepCheckpoints = 3
     @Option(help: "Starting policy checkpoint (default: <out>/sft.safetensors if it exists, else a fresh GPT of --layers/--width/--heads/--context).")
     var initCheckpoint: String?
     @Flag(help: "Start from a fresh GPT of --layers/--width/--heads/--context instead of a short SFT.") var fresh = false
     @Option(help: "SFT steps of the short-SFT starting point (SFTConfiguration's defaults otherwise; 300 steps: 43% held-out greedy accuracy on addition up to 4 digits).")
-    var sftSteps = 300
-    @Option(help: "Layers of a fresh policy.") var layers = 4
-    @Option(help: "Width of a fresh policy.") var width = 128
-    @Option(help: "Attention heads of a fresh policy.") var heads = 4
-    @Option(help: "Context of a fresh policy.") var context = 128
-    @Flag(help: "Continue the run in --out (refused: checkpoints do not hold AdamW's moments yet).") var resume = false
+    var sftSteps: Int?
+    @Option(help: "Layers of a fresh policy (default 4).") var layers: Int?
+    @Option(help: "Width of a fresh policy (default 128).") var width: Int?
+    @Option(help: "Attention heads of a fresh policy (default 4).") var heads: Int?
+    @Option(help: "Context of a fresh policy (default 128).") var context: Int?
+    @Flag(help: "Continue the run in --out from its newest valid checkpoint, with its config.json, bit for bit.") var resume = false
     @Flag(help: "Write every step's rollout to rollouts.jsonl.") var dumpRollouts = false
 
     func validate() throws {
@@ -40,13 +46,16 @@ struct TrainCommand: ParsableCommand {
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
             throw CommandError("--time-limit is \(timeLimit); allowed: a positive number of seconds")
         }
+        guard (1...1_000_000).contains(checkpointEvery) else {
+            throw CommandError("--checkpoint-every is \(checkpointEvery); allowed: 1...1000000")
+        }
+        guard (1...1_000_000).contains(keepCheckpoints) else {
+            throw CommandError("--keep-checkpoints is \(keepCheckpoints); allowed: 1...1000000")
+        }
     }
 
     func run() throws {
-        if resume {
-            throw CommandError(
-                "--resume: not possible yet, a checkpoint does not hold AdamW's moments so a resumed run would not continue bit for bit; allowed: a new --out")
-        }
+        if resume { return try resumeRun() }
         var configuration = try options.resolved()
         // RL on the problems the short SFT learned (addition up to 4 digits), unless the user chose others.
         let sftDefaults = SFTConfiguration()
@@ -63,8 +72,12 @@ struct TrainCommand: ParsableCommand {
         if let threads { Parallel.threadCount = threads }
         let trainer = try Trainer<Float>(configuration: configuration, policy: policy!)
         try folder.create()
-        try configuration.jsonData().write(to: folder.config, options: .withoutOverwriting)
-        try train(trainer, in: folder)
+        // The state before any step first: from the moment config.json exists the run can be resumed.
+        try folder.save(trainer.checkpoint(), step: 0, keep: keepCheckpoints)
+        // rollouts.jsonl before config.json too: a resumed run dumps rollouts iff the file exists.
+        if dumpRollouts { try Checkpoint.writeFileAtomically([], to: folder.rollouts.path) }
+        try Checkpoint.writeFileAtomically(Array(configuration.jsonData()), to: folder.config.path)
+        try train(trainer, in: folder, dumpingRollouts: dumpRollouts, resuming: false, before: nil)
     }
 
     /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it
@@ -78,7 +91,9 @@ struct TrainCommand: ParsableCommand {
         guard fresh else { return nil }
         let shape: GPTConfiguration
         do {
-            shape = try GPTConfiguration(layers: layers, width: width, heads: heads, context: context, vocabulary: Tokenizer.vocabularySize).validated()
+            shape = try GPTConfiguration(
+                layers: layers ?? 4, width: width ?? 128, heads: heads ?? 4, context: context ?? 128, vocabulary: Tokenizer.vocabularySize
+            ).validated()
         } catch { throw CommandError("model: \(error.description)") }
         return try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: options.seed ?? 0, name: "train/policy-init"))
     }
@@ -87,9 +102,9 @@ struct TrainCommand: ParsableCommand {
     /// `--sft-steps` steps, saved as the run folder's `sft.safetensors` for later runs to reuse.
     func shortSFT(into folder: RunFolder) throws -> GPT<Float> {
         var sft = SFTConfiguration()
-        sft.steps = sftSteps
+        sft.steps = sftSteps ?? 300
         sft.seed = options.seed ?? 0
-        print("short SFT: \(sftSteps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
+        print("short SFT: \(sft.steps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
         let outcome = try SFTRun.run(sft) { p in
             print(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
             fflush(nil)  // a piped log shows each line as it happens
@@ -98,23 +113,31 @@ struct TrainCommand: ParsableCommand {
         return outcome.checkpoint.model
     }
 
-    /// The RL loop: a held-out evaluation before and after, a metrics line and a progress line per step, and
-    /// the final checkpoint.
-    func train(_ trainer: Trainer<Float>, in folder: RunFolder) throws {
+    /// The RL loop from the trainer's step on, appending to the run's files when `resuming`: a held-out
+    /// evaluation before the first step (unless `before`, the run's step-0 line, is given), a metrics line and a progress line per step, a checkpoint every
+    /// `--checkpoint-every` steps and after the last.
+    func train(_ trainer: Trainer<Float>, in folder: RunFolder, dumpingRollouts: Bool, resuming: Bool, before given: [String: Double]?) throws {
         let c = trainer.configuration
-        let metrics = try MetricsWriter(url: folder.metrics)
-        let rollouts = dumpRollouts ? try MetricsWriter(url: folder.rollouts) : nil
+        let metrics = try MetricsWriter(url: folder.metrics, appending: resuming)
+        let rollouts = dumpingRollouts ? try MetricsWriter(url: folder.rollouts, appending: true) : nil  // created by run()
         var display = ProgressDisplay()
         print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
             + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")
         fflush(nil)
-        let before = try trainer.evaluate()
-        try metrics.write(step: 0, before)
+        var before: [String: Double]
+        if let given {
+            before = given
+        } else {
+            before = try trainer.evaluate()
+            try metrics.write(step: 0, before)
+        }
         let accuracyKey = HeldOutEvaluation.passAt1Key(task: trainer.task.name)
         let clock = ContinuousClock()
         let start = clock.now
+        let firstStep = trainer.completedSteps
         func elapsed() -> Double { seconds(start.duration(to: clock.now)) }
         var last: [String: Double] = [:]
+        var saved = trainer.completedSteps
         while trainer.completedSteps < steps {
             last = try trainer.step()
             let step = trainer.completedSteps
@@ -124,7 +147,11 @@ struct TrainCommand: ParsableCommand {
             }
             let time = elapsed()
             let overTime = timeLimit.map { time > $0 } ?? false
-            var left = time / Double(step) * Double(steps - step)
+            if step % checkpointEvery == 0 || step == steps || overTime {
+                try folder.save(trainer.checkpoint(), step: step, keep: keepCheckpoints)
+                saved = step
+            }
+            var left = time / Double(step - firstStep) * Double(steps - step)
             if let timeLimit { left = min(left, max(0, timeLimit - time)) }
             display.show(
                 ProgressDisplay.line(step: step, of: steps, metrics: last, accuracyKey: accuracyKey, elapsed: time, left: overTime ? 0 : left),
@@ -132,14 +159,11 @@ struct TrainCommand: ParsableCommand {
             if overTime { break }
         }
         display.finish()
+        if saved != trainer.completedSteps { try folder.save(trainer.checkpoint(), step: trainer.completedSteps, keep: keepCheckpoints) }
         let after = last[accuracyKey] != nil ? last : try trainer.evaluate()
-        var checkpoint = trainer.modelCheckpoint()
-        checkpoint.metadata["config"] = String(decoding: try JSONEncoder.sorted.encode(trainer.policy.configuration), as: UTF8.self)
         let path = folder.checkpoint(step: trainer.completedSteps)
-        guard !FileManager.default.fileExists(atPath: path.path) else { throw CommandError("--out: \(path.path) exists") }
-        try checkpoint.write(to: path.path)
         printTable(before: before[accuracyKey], after: after[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
-        print("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpRollouts ? ", \(folder.rollouts.path)" : ""))
+        print("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpingRollouts ? ", \(folder.rollouts.path)" : ""))
     }
 
     func printTable(before: Double?, after: Double?, task: String, steps: Int, seconds: Double) {

@@ -75,3 +75,41 @@ struct OptimizerTests {
         #expect(clipped[1].shape == [1, 1])
     }
 }
+
+extension OptimizerTests {
+    @Test("AdamW's exported state, restored into a fresh optimizer, continues bit for bit like the optimizer that never stopped")
+    func adamWStateRoundTrip() async {
+        await propertyCheck(count: 20, input: Gen.int(in: 0...6), Gen.int(in: 0...1_000_000)) { stopAfter, seed in
+            var random = TestRandom(seed: seed)
+            let shapes = [[3, 5], [1], [0], [17]]
+            let initial = shapes.map { random.tensor($0).scalars }
+            let grads = (0..<7).map { _ in shapes.map { random.tensor($0, -1...1) } }
+            func parameters() -> [Tensor<Double>] { zip(shapes, initial).map { Tensor(shape: $0, scalars: $1) } }
+            let straight = parameters(), straightAdam = AdamW<Double>()
+            for (t, g) in grads.enumerated() { straightAdam.update(straight, gradients: g, learningRate: 0.01 * Double(t + 1)) }
+
+            let resumed = parameters(), first = AdamW<Double>()
+            for (t, g) in grads.prefix(stopAfter).enumerated() { first.update(resumed, gradients: g, learningRate: 0.01 * Double(t + 1)) }
+            let state = first.exportState(shapedLike: resumed)
+            #expect(state.stepCount == stopAfter)
+            #expect(state.firstMoments.map(\.shape) == (stopAfter == 0 ? [] : shapes))
+            let second = AdamW<Double>()
+            #expect(throws: Never.self) { try second.restore(state) }
+            for (t, g) in grads.enumerated().dropFirst(stopAfter) { second.update(resumed, gradients: g, learningRate: 0.01 * Double(t + 1)) }
+            #expect(second.stepCount == straightAdam.stepCount)
+            #expect(resumed.map { $0.scalars.map(\.bitPattern) } == straight.map { $0.scalars.map(\.bitPattern) })
+            #expect(second.exportState(shapedLike: resumed).secondMoments.map(\.scalars) == straightAdam.exportState(shapedLike: straight).secondMoments.map(\.scalars))
+        }
+    }
+
+    @Test("AdamW refuses an inconsistent state: a negative step count, moment lists of different lengths or shapes")
+    func adamWRefusesBadState() {
+        let adam = AdamW<Double>()
+        let m = [Tensor<Double>(zeros: [2])]
+        #expect(throws: AdamWStateError.self) { try adam.restore(.init(stepCount: -1, firstMoments: [], secondMoments: [])) }
+        #expect(throws: AdamWStateError.self) { try adam.restore(.init(stepCount: 1, firstMoments: m, secondMoments: [])) }
+        #expect(throws: AdamWStateError.self) { try adam.restore(.init(stepCount: 1, firstMoments: m, secondMoments: [Tensor(zeros: [3])])) }
+        #expect(throws: AdamWStateError.self) { try adam.restore(.init(stepCount: 0, firstMoments: m, secondMoments: m)) }
+        #expect(adam.stepCount == 0)
+    }
+}

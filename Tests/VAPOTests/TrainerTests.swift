@@ -58,9 +58,9 @@ struct TrainerTests {
         #expect((trainer.reference != nil) == (configuration.algorithm == .grpo))
     }
 
-    @Test("the same seed gives identical metrics (but wall-clock ones) and identical parameter bits, with 1 and with 2 threads")
+    @Test("for every algorithm, the same seed gives identical metrics (but wall-clock ones) and identical checkpoint bytes (parameters and optimizer moments), with 1 and with 2 threads")
     func determinism() throws {
-        for name in ["vapo", "dapo", "grpo"] {
+        for name in Algorithm.allCases.map(\.rawValue) {
             var configuration = Fixtures.configuration(name)
             configuration.microBatchSize = 2
             let one = try Parallel.withThreadCount(1) { try Self.run(configuration) }
@@ -71,6 +71,7 @@ struct TrainerTests {
                 #expect(Self.bits(one.trainer.policy) == Self.bits(other.trainer.policy), "\(name) policy bits")
                 #expect(Self.bits(one.trainer.critic) == Self.bits(other.trainer.critic), "\(name) critic bits")
                 #expect(one.trainer.dataPosition == other.trainer.dataPosition)
+                #expect(try one.trainer.checkpoint().encoded() == other.trainer.checkpoint().encoded(), "\(name) checkpoint bytes")
             }
             var reseeded = configuration
             reseeded.seed += 1
@@ -139,14 +140,14 @@ struct TrainerTests {
 
 @Suite("Trainer checkpoints")
 struct TrainerCheckpointTests {
-    @Test("two runs with the same seed give byte-identical model checkpoints holding the policy and the critic")
+    @Test("two runs with the same seed give byte-identical checkpoints holding the policy, the critic and their optimizers")
     func identicalBytes() throws {
         let configuration = Fixtures.configuration()
-        let first = try TrainerTests.run(configuration).trainer.modelCheckpoint()
-        let second = try TrainerTests.run(configuration).trainer.modelCheckpoint()
+        let first = try TrainerTests.run(configuration).trainer.checkpoint()
+        let second = try TrainerTests.run(configuration).trainer.checkpoint()
         #expect(try first.encoded() == second.encoded())
         let policy = Fixtures.policy(Float.self)
-        #expect(first.tensors.count == 2 * policy.parameters.count + 1, "policy (language-model head) and critic (scalar head)")
+        #expect(first.tensors.count == 6 * policy.parameters.count + 3, "policy (language-model head), critic (scalar head), and two moments of each")
         #expect(first.metadata["vapo.step"] == "2")
         #expect(try TrainingConfiguration.decode(json: Data(first.metadata["vapo.configuration"]!.utf8)) == configuration)
     }

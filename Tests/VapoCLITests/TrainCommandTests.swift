@@ -88,7 +88,9 @@ struct TrainCommandTests {
             (["--threads", "0"], "--threads is 0; allowed: 1..."),
             (["--init-checkpoint", scratch.appendingPathComponent("none.safetensors").path], "does not exist; allowed: a policy checkpoint"),
             (["--init-checkpoint", scratch.appendingPathComponent("tiny.json").path], "tiny.json"),
-            (["--resume"], "--resume: not possible yet"),
+            (["--resume"], "--resume: --config would change the run; allowed with --resume: --steps"),
+            (["--checkpoint-every", "0"], "--checkpoint-every is 0; allowed: 1...1000000"),
+            (["--keep-checkpoints", "0"], "--keep-checkpoints is 0; allowed: 1...1000000"),
             ([], "already holds a run (\(names[0])); allowed: a new folder"),
         ]
         for (extra, message) in cases {

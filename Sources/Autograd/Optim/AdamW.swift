@@ -54,6 +54,56 @@ public final class AdamW<Scalar: KernelScalar> {
         }
     }
 
+    /// Everything the optimizer carries from one update to the next: the update count and, per parameter in
+    /// list order, the first and second moments (empty lists before the first update). Restoring it into an
+    /// optimizer with the same configuration continues bit for bit as if the optimizer had never stopped.
+    public struct State {
+        /// Updates applied so far.
+        public var stepCount: Int
+        /// m of each parameter, shaped like it.
+        public var firstMoments: [Tensor<Scalar>]
+        /// v of each parameter, shaped like it.
+        public var secondMoments: [Tensor<Scalar>]
+
+        public init(stepCount: Int, firstMoments: [Tensor<Scalar>], secondMoments: [Tensor<Scalar>]) {
+            self.stepCount = stepCount
+            self.firstMoments = firstMoments
+            self.secondMoments = secondMoments
+        }
+    }
+
+    /// A copy of the state, shaped like `parameters` (the list `update` is given): the moments are stored flat,
+    /// so the shapes come from the caller. Before the first update the moment lists are empty.
+    public func exportState(shapedLike parameters: [Tensor<Scalar>]) -> State {
+        precondition(firstMoments.isEmpty || firstMoments.count == parameters.count, "AdamW: \(parameters.count) parameters but \(firstMoments.count) moments")
+        func copies(_ moments: [TensorStorage<Scalar>]) -> [Tensor<Scalar>] {
+            zip(moments, parameters).map { moment, parameter in
+                precondition(moment.count == parameter.count, "AdamW: a moment of \(moment.count) scalars for a parameter of shape \(parameter.shape)")
+                return Tensor(shape: parameter.shape, scalars: Array(moment.buffer))
+            }
+        }
+        return State(stepCount: stepCount, firstMoments: copies(firstMoments), secondMoments: copies(secondMoments))
+    }
+
+    /// Replaces the state by a copy of `state` (from `exportState`, possibly read back from a checkpoint).
+    /// - Throws: `AdamWStateError` when the step count is negative, the two moment lists differ in length or
+    ///   shapes, or moments are missing after an update (or present before one).
+    public func restore(_ state: State) throws(AdamWStateError) {
+        guard state.stepCount >= 0 else { throw .invalid("step count \(state.stepCount) is negative") }
+        guard state.firstMoments.count == state.secondMoments.count else {
+            throw .invalid("\(state.firstMoments.count) first moments but \(state.secondMoments.count) second moments")
+        }
+        guard state.firstMoments.isEmpty == (state.stepCount == 0) else {
+            throw .invalid("step count \(state.stepCount) with \(state.firstMoments.count) moments")
+        }
+        for (i, (m, v)) in zip(state.firstMoments, state.secondMoments).enumerated() where m.shape != v.shape {
+            throw .invalid("moments \(i) have shapes \(m.shape) and \(v.shape)")
+        }
+        stepCount = state.stepCount
+        firstMoments = state.firstMoments.map { TensorStorage($0.scalars) }
+        secondMoments = state.secondMoments.map { TensorStorage($0.scalars) }
+    }
+
     /// baseᵉˣᵖᵒⁿᵉⁿᵗ by binary exponentiation.
     static func power(_ base: Double, _ exponent: Int) -> Double {
         var result = 1.0, factor = base, remaining = exponent
@@ -63,5 +113,17 @@ public final class AdamW<Scalar: KernelScalar> {
             remaining >>= 1
         }
         return result
+    }
+}
+
+/// Why `AdamW.restore` refused a state.
+public enum AdamWStateError: Error, Equatable, CustomStringConvertible {
+    /// The state is inconsistent; the text says how.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): "AdamW state: \(reason)"
+        }
     }
 }

@@ -1,0 +1,121 @@
+import Checkpoints
+import Foundation
+import Testing
+import TestSupport
+
+@testable import VapoCLI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `vapo` executable killed with SIGKILL at seeded random moments and resumed each time.
+@Suite("vapo train under SIGKILL", .serialized)
+struct KillTests {
+    /// The built `vapo` next to the test bundle (SwiftPM puts products and the test runner in one folder).
+    static func executable() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("vapo") }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw KillTestError("no built vapo executable in \(candidates.map(\.path)); build it first (swift build -c release)")
+        }
+        return found
+    }
+
+    struct KillTestError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Starts `vapo train` with `arguments`, output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = ["train"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits up to `seconds` for `process` to exit; whether it did.
+    static func wait(_ process: Process, upTo seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(2_000) }
+        return !process.isRunning
+    }
+
+    /// Waits up to `seconds` for a temporary file (a checkpoint or metrics write under way) to appear in
+    /// `folder` while `process` runs; whether the process exited.
+    static func waitForWrite(_ process: Process, in folder: URL, upTo seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if names.contains(where: { $0.contains(".tmp-") }) { break }
+            usleep(200)
+        }
+        return !process.isRunning
+    }
+
+    @Test("vapo train killed with SIGKILL at up to 5 seeded random moments, half of them during a checkpoint write, and resumed each time never loses a completed checkpoint and ends with the bytes and metrics of a run never killed")
+    func killAndResume() throws {
+        let scratch = try TrainCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let straight = scratch.appendingPathComponent("straight"), killed = scratch.appendingPathComponent("killed")
+        let run = ["--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16", "--heads", "2",
+            "--context", "32", "--seed", "7", "--algo", "vapo", "--checkpoint-every", "1", "--keep-checkpoints", "2"]
+        let steps = ["--steps", "150"]
+        let reference = try Self.start(run + steps + ["--out", straight.path])
+        reference.waitUntilExit()
+        try #require(reference.terminationStatus == 0, "the uninterrupted run failed")
+
+        var random = SplitMix64(seed: 2026)
+        let clock = ContinuousClock(), start = clock.now
+        var kills = 0, newest = -1, duringWrites = 0
+        while kills < 5 && clock.now - start < .seconds(45) {
+            let fresh = try !FileManager.default.fileExists(atPath: killed.path) || RunFolder.checkpointCount(killed) == 0
+            if fresh { try? FileManager.default.removeItem(at: killed) }  // killed before its first checkpoint: start again
+            let process = try Self.start((fresh ? run : ["--resume"]) + steps + ["--out", killed.path])
+            // Even kills at a random moment, odd ones as soon as a checkpoint write is seen under way.
+            let exited = kills % 2 == 0
+                ? Self.wait(process, upTo: random.uniform(0.05...0.8))
+                : Self.waitForWrite(process, in: killed, upTo: random.uniform(0.2...1.0))
+            if exited {
+                try #require(process.terminationStatus == 0, "a resumed run failed")
+                break
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            kills += 1
+            // Every checkpoint left reads back with a valid checksum, and the newest completed one is never lost.
+            let folder = try FileManager.default.contentsOfDirectory(atPath: killed.path)
+            if folder.contains(where: { $0.contains(".tmp-") }) { duringWrites += 1 }
+            let present = folder.compactMap { name -> Int? in
+                guard name.hasPrefix("checkpoint-step-"), name.hasSuffix(".safetensors") else { return nil }
+                return Int(name.dropFirst("checkpoint-step-".count).dropLast(".safetensors".count))
+            }
+            for step in present {
+                #expect(throws: Never.self, "checkpoint \(step) after kill \(kills)") {
+                    try Checkpoint.read(from: killed.appendingPathComponent("checkpoint-step-\(step).safetensors").path)
+                }
+            }
+            #expect((present.max() ?? -1) >= newest, "kill \(kills) lost checkpoint \(newest)")
+            newest = max(newest, present.max() ?? -1)
+        }
+        #expect(kills >= 1, "no kill landed before the run finished")
+        print("vapo train under SIGKILL: \(kills) kills, \(duringWrites) of them during a file write, newest checkpoint kept \(newest)")
+        let last = try Self.start(["--resume"] + steps + ["--out", killed.path])
+        last.waitUntilExit()
+        try #require(last.terminationStatus == 0, "the final resume failed")
+        let final = "checkpoint-step-150.safetensors"
+        #expect(try TrainCommandTests.bytes(killed, final) == TrainCommandTests.bytes(straight, final))
+        #expect(try TrainCommandTests.metrics(killed) == TrainCommandTests.metrics(straight))
+    }
+}
+
+extension RunFolder {
+    /// How many checkpoints the folder at `url` holds.
+    static func checkpointCount(_ url: URL) throws -> Int { try RunFolder(url: url).checkpoints().count }
+}
