@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "GoldenVectors", dependencies: ["ExactReferences"],
             path: "Verification/GoldenVectors", swiftSettings: hostCPU),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tasks", "Kernels"], path: "Tests/TestSupport", swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
             dependencies: ["TestSupport", "Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],

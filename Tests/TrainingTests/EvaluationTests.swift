@@ -1,5 +1,6 @@
 import Kernels
 import Tasks
+import TestSupport
 import Testing
 import Training
 import Transformer
@@ -100,17 +101,6 @@ struct EvaluationTests {
         #expect(try model.evaluate(on: problems, options: options) == EvaluationReport(problems: problems, responses: responses, temperature: 1.3))
     }
 
-    /// Addition whose verifier accepts any stated answer, so a random policy gets a mix of verdicts.
-    struct AnyAnswer: ReasoningTask {
-        let name = "addition"
-        let difficulties = ColumnAddition().difficulties
-        func draw(difficulty: Int, from stream: inout RandomStream) -> Problem? { ColumnAddition().draw(difficulty: difficulty, from: &stream) }
-        func problem(prompt: String) throws(TaskError) -> Problem { try ColumnAddition().problem(prompt: prompt) }
-        func isCorrect(answer: String, for problem: Problem) -> Bool { true }
-        func splitKey(for problem: Problem) -> String { ColumnAddition().splitKey(for: problem) }
-        func maximumTokenCount(difficulty: Int) -> Int { 30 }
-    }
-
     @Test("evaluation honours top-p and a set maximum response length, and a caller's task judges the responses and bounds their length")
     func optionsAndTask() throws {
         let model = try GPT<Float>(configuration: Fixtures.tinyModel, head: .languageModel, stream: RandomStream(seed: 9))
@@ -128,7 +118,7 @@ struct EvaluationTests {
         #expect(responses.flatMap(\.samples) == sampled.map(\.tokens))
         // The task's own limit: 30 tokens minus the shortest prompt's.
         options.maxNewTokens = nil
-        let task = AnyAnswer()
+        let task = LenientAddition(tokenLimit: 30)
         let limit = problems.map { 30 - $0.promptTokens.count }.max()!
         let bounded = try model.responses(to: problems, options: options, task: task)
         #expect(bounded.allSatisfy { ([$0.greedy] + $0.samples).allSatisfy { $0.count <= limit } })

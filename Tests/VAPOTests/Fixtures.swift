@@ -7,20 +7,6 @@ import VAPO
 /// Test data from the shared SplitMix64, so a failing case is reproducible from its seed.
 typealias TestRandom = SplitMix64
 
-/// Column addition judged leniently: a response is "correct" when it states an answer at all (has the
-/// answer marker before its end). A freshly initialised tiny policy then gets a mix of rewards (about 40%
-/// correct with 8 new tokens), so every path of the trainers — kept DAPO groups, positive examples, non-zero
-/// GRPO advantages — runs without a supervised warm-up.
-struct LenientAddition: ReasoningTask {
-    let name = "addition"
-    let difficulties = ColumnAddition().difficulties
-    func draw(difficulty: Int, from stream: inout RandomStream) -> Problem? { ColumnAddition().draw(difficulty: difficulty, from: &stream) }
-    func problem(prompt: String) throws(TaskError) -> Problem { try ColumnAddition().problem(prompt: prompt) }
-    func isCorrect(answer: String, for problem: Problem) -> Bool { true }
-    func splitKey(for problem: Problem) -> String { ColumnAddition().splitKey(for: problem) }
-    func maximumTokenCount(difficulty: Int) -> Int { ColumnAddition().maximumTokenCount(difficulty: difficulty) }
-}
-
 enum Fixtures {
     /// The tiny GPT of the trainer tests: 1 layer, width 16, 2 heads, context 32, the Tasks vocabulary.
     static let tiny = GPTConfiguration(layers: 1, width: 16, heads: 2, context: 32, vocabulary: Tokenizer.vocabularySize)

@@ -1,5 +1,6 @@
 import Kernels
 import Tasks
+import TestSupport
 import Testing
 import Transformer
 import VAPO

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import Kernels
+import TestSupport
 import Testing
 import Transformer
 import VAPO
