@@ -34,6 +34,9 @@ while let flag = arguments.popFirst() {
     default: fail("unknown flag \(flag); allowed: --seconds, --target, --seed, --start, --count")
     }
 }
+/// Writes `line` at once (unbuffered, even into a file or a pipe), so the last progress line is on disk when a
+/// crash ends the process.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 var broken = false
 for target in targets {
     var next = start, inputs = 0, failures: [String] = []
@@ -45,11 +48,11 @@ for target in targets {
         next += chunk.inputs
         inputs += chunk.inputs
         failures += chunk.failures
-        print("\(target.name): inputs \(start)..<\(next) of seed \(seed) done, \(failures.count) failures")
+        say("\(target.name): inputs \(start)..<\(next) of seed \(seed) done, \(failures.count) failures")
     }
     let elapsed = Date().timeIntervalSince(begin)
-    print("\(target.name): \(inputs) inputs in \(String(format: "%.0f", elapsed)) s, \(failures.count) failures, 0 crashes")
-    for failure in failures.prefix(20) { print("  " + failure) }
+    say("\(target.name): \(inputs) inputs in \(String(format: "%.0f", elapsed)) s, \(failures.count) failures, 0 crashes")
+    for failure in failures.prefix(20) { say("  " + failure) }
     broken = broken || !failures.isEmpty
 }
 exit(broken ? 1 : 0)
