@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
+        .executable(name: "vapo-fuzz", targets: ["VapoFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -59,6 +60,10 @@ let package = Package(
             name: "GoldenVectors", dependencies: ["ExactReferences"],
             path: "Verification/GoldenVectors", swiftSettings: hostCPU),
         .target(name: "TestSupport", dependencies: ["Tasks", "Kernels"], path: "Tests/TestSupport", swiftSettings: hostCPU),
+        .target(
+            name: "Fuzzing", dependencies: ["TestSupport", "Checkpoints", "VAPO", "Tasks", "Autograd"],
+            swiftSettings: hostCPU),
+        .executableTarget(name: "VapoFuzz", dependencies: ["Fuzzing"], swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
             dependencies: ["TestSupport", "Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -97,6 +102,11 @@ let package = Package(
         .testTarget(
             name: "VAPOTests",
             dependencies: ["TestSupport", "VAPO", "RLMath", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            swiftSettings: hostCPU),
+        .systemLibrary(name: "CMalloc", path: "Tests/CMalloc"),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["CMalloc", "TestSupport", "Fuzzing", "VAPO", "Training", "Transformer", "Tasks", "Kernels"],
             swiftSettings: hostCPU),
         .testTarget(
             name: "TrainingTests",

@@ -1,7 +1,7 @@
-/// A JSON value as the safetensors header needs it: objects keep their keys in file order (the order is
-/// part of what a header says), numbers keep their literal text (offsets are 64-bit integers that a
-/// `Double` would round).
-enum JSONValue {
+/// A JSON value as the safetensors header and configuration files need it: objects keep their keys in file
+/// order (the order is part of what a header says), numbers keep their literal text (offsets are 64-bit
+/// integers that a `Double` would round).
+public enum JSONValue: Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -10,7 +10,7 @@ enum JSONValue {
     case null
 
     /// What a value is, for error messages.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -78,7 +78,7 @@ struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case let byte? where byte == UInt8(ascii: "-") || (byte >= 48 && byte <= 57): return .number(try number())
-        case nil: throw failure("unexpected end of the header")
+        case nil: throw failure("unexpected end of the text")
         default: throw failure("unexpected character")
         }
     }

@@ -19,7 +19,7 @@ public struct FaultSite: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A NaN or an infinity in a loss, a gradient or a parameter (Specs/reliability-resume.md, "Numerical faults").
+/// A NaN or an infinity in a loss, a gradient or a parameter (Specs/reliability.md, "Numerical faults").
 /// The step it stops is not counted, but earlier mini-batches of that step may have updated the models: a
 /// trainer that threw one is not stepped again; the run continues, if at all, from its last checkpoint.
 public struct NumericalFault: Error, Sendable, Equatable, CustomStringConvertible {

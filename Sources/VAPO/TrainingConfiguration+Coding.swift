@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 
 /// JSON with every field optional. `"preset"` (a name from `TrainingConfiguration.presetNames`) chooses the
@@ -42,12 +43,15 @@ extension TrainingConfiguration: Codable {
     /// The names of every JSON field, in declaration order.
     public static var fieldNames: [String] { fields.map(\.name) }
 
+    /// Every key a JSON configuration may hold: `"preset"` and the field names.
+    public static var jsonKeys: [String] { ["preset"] + fieldNames }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FieldKey.self)
         let fields = Self.fields
-        let known = Set(fields.map(\.name) + ["preset"])
+        let known = Set(Self.jsonKeys)
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw TrainingConfigurationError.unknownField(unknown)
+            throw TrainingConfigurationError.unknownField(unknown, suggestion: NearestName.suggestion(for: unknown, among: Self.jsonKeys))
         }
         if let preset = try ConfigurationField.value(String.self, FieldKey("preset"), in: container) {
             self = try Self.preset(named: preset)
@@ -67,14 +71,27 @@ extension TrainingConfiguration: Codable {
     }
 
     /// The configuration decoded from JSON `data` (see the type's decoding rules); every error is a
-    /// `TrainingConfigurationError`, malformed JSON included.
+    /// `TrainingConfigurationError`. The text is first read by the strict parser of `Checkpoints`
+    /// (`JSONValue.parse`), which reports malformed JSON by line and column and refuses duplicate keys;
+    /// unknown fields are reported in file order, with the nearest known name; a value of the wrong type
+    /// names the field and quotes the value.
     public static func decode(json data: Data) throws(TrainingConfigurationError) -> TrainingConfiguration {
+        let root: JSONValue
+        do { root = try JSONValue.parse(Array(data)) } catch { throw .malformedJSON(error) }
+        guard let members = root.members else { throw .notAnObject(found: root.kindName) }
+        let known = Set(jsonKeys)
+        if let unknown = members.first(where: { !known.contains($0.key) }) {
+            throw .unknownField(unknown.key, suggestion: NearestName.suggestion(for: unknown.key, among: jsonKeys))
+        }
         do {
             return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
         } catch let error as TrainingConfigurationError {
-            throw error
+            guard case .wrongType(let field, let expected, _) = error, let value = members.first(where: { $0.key == field })?.value else {
+                throw error
+            }
+            throw .wrongType(field: field, expected: expected, found: value.summary)
         } catch {
-            throw .malformedJSON("\(error)")
+            preconditionFailure("JSON the strict parser accepted as an object failed to decode: \(error)")
         }
     }
 
@@ -143,10 +160,13 @@ struct ConfigurationField {
         encode = { container, configuration in try container.encode(configuration[keyPath: path].rawValue, forKey: FieldKey(name)) }
     }
 
-    /// The value at `key`, nil when absent; a value of another type is an error naming the field.
+    /// The value at `key`, nil when absent; a value of another type, `null` included, is an error naming
+    /// the field (optional fields read `null` themselves before calling this).
     static func value<T: Decodable>(_: T.Type, _ key: FieldKey, in container: Container) throws -> T? {
-        do { return try container.decodeIfPresent(T.self, forKey: key) } catch {
-            throw TrainingConfigurationError.wrongType(field: key.stringValue, expected: typeName(T.self))
+        guard container.contains(key) else { return nil }
+        do { return try container.decode(T.self, forKey: key) } catch {
+            // `decode(json:)` replaces "another type" with the value as written.
+            throw TrainingConfigurationError.wrongType(field: key.stringValue, expected: typeName(T.self), found: "another type")
         }
     }
 
@@ -160,3 +180,4 @@ struct ConfigurationField {
         }
     }
 }
+

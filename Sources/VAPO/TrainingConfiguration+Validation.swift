@@ -1,27 +1,35 @@
+import Checkpoints
 import Tasks
 
 /// A training configuration that cannot run: one line naming the field, its value and what is allowed.
 public enum TrainingConfigurationError: Error, Equatable, CustomStringConvertible {
     /// `field` has `value` (as the user wrote it), which is not in `allowed`.
     case outOfRange(field: String, value: String, allowed: String)
-    /// The JSON has a field this type does not have (often a typo).
-    case unknownField(String)
-    /// The JSON field holds a value of another type.
-    case wrongType(field: String, expected: String)
-    /// The text is not JSON (the parser's message).
-    case malformedJSON(String)
+    /// The JSON has a field this type does not have (often a typo), and the known field it most likely
+    /// meant (`NearestName`), if any.
+    case unknownField(String, suggestion: String?)
+    /// The JSON field holds `found` (as written, or its kind), which is not `expected`.
+    case wrongType(field: String, expected: String, found: String)
+    /// The text is not JSON: where, and why.
+    case malformedJSON(JSONSyntaxError)
+    /// The text is JSON but not an object (`found` is its kind).
+    case notAnObject(found: String)
 
     public var description: String {
         switch self {
         case .outOfRange(let field, let value, let allowed):
             return "training configuration: \(field) is \(value); allowed: \(allowed)"
-        case .unknownField(let name):
+        case .unknownField(let name, let suggestion?):
+            return "training configuration: unknown field \(name.debugDescription); did you mean \(suggestion.debugDescription)?"
+        case .unknownField(let name, nil):
             return "training configuration: unknown field \(name.debugDescription); allowed: "
-                + (["preset"] + TrainingConfiguration.fieldNames).joined(separator: ", ")
-        case .wrongType(let field, let expected):
-            return "training configuration: \(field) must be \(expected)"
-        case .malformedJSON(let message):
-            return "training configuration: not valid JSON: \(message)"
+                + TrainingConfiguration.jsonKeys.joined(separator: ", ")
+        case .wrongType(let field, let expected, let found):
+            return "training configuration: \(field) must be \(expected); found \(found)"
+        case .malformedJSON(let error):
+            return "training configuration: not valid JSON at \(error)"
+        case .notAnObject(let found):
+            return "training configuration: expected a JSON object of fields; found \(found)"
         }
     }
 }
@@ -42,6 +50,11 @@ extension TrainingConfiguration {
         func atLeast(_ value: Int, _ minimum: Int, _ field: String) throws(TrainingConfigurationError) {
             try check(value >= minimum, field, value, "\(minimum) or more")
         }
+        // Counts that size allocations or multiply each other are bounded above too, so that no value
+        // overflows an Int or asks for memory the machine cannot have before a message can be printed.
+        func within(_ value: Int, _ range: ClosedRange<Int>, _ field: String) throws(TrainingConfigurationError) {
+            try check(range.contains(value), field, value, "\(range.lowerBound)...\(range.upperBound)")
+        }
 
         if !algorithm.usesCritic {
             let critic: [(String, Bool)] = [
@@ -53,13 +66,13 @@ extension TrainingConfiguration {
             try check(groupSampling, "groupSampling", groupSampling, "true with algorithm \(algorithm.rawValue) (its advantages compare the samples of a prompt)")
             try check(samplesPerPrompt >= 2, "samplesPerPrompt", samplesPerPrompt, "2 or more with algorithm \(algorithm.rawValue)")
         }
-        try atLeast(promptsPerStep, 1, "promptsPerStep")
-        try atLeast(samplesPerPrompt, 1, "samplesPerPrompt")
+        try within(promptsPerStep, 1...65536, "promptsPerStep")
+        try within(samplesPerPrompt, 1...65536, "samplesPerPrompt")
         try check(
             miniBatchSize >= 1 && miniBatchSize <= responsesPerStep, "miniBatchSize", miniBatchSize,
             "1...\(responsesPerStep) (the responses per step, promptsPerStep × samplesPerPrompt)")
         try check(microBatchSize >= 1 && microBatchSize <= miniBatchSize, "microBatchSize", microBatchSize, "1...\(miniBatchSize) (miniBatchSize)")
-        try atLeast(ppoEpochs, 1, "ppoEpochs")
+        try within(ppoEpochs, 1...1000, "ppoEpochs")
         try positive(actorLearningRate, "actorLearningRate")
         try positive(criticLearningRate, "criticLearningRate")
         try atLeast(warmupSteps, 0, "warmupSteps")
@@ -78,12 +91,12 @@ extension TrainingConfiguration {
         }
         try atLeast(valuePretrainingSteps, 0, "valuePretrainingSteps")
         try check(
-            valuePretrainingExplainedVariance <= 1, "valuePretrainingExplainedVariance", valuePretrainingExplainedVariance,
-            "a number up to 1")
+            valuePretrainingExplainedVariance <= 1 && valuePretrainingExplainedVariance.isFinite, "valuePretrainingExplainedVariance",
+            valuePretrainingExplainedVariance, "a finite number up to 1")
         try atLeast(rewardModelSteps, 0, "rewardModelSteps")
         try positive(rewardModelLearningRate, "rewardModelLearningRate")
         try check(grpoBeta >= 0 && grpoBeta.isFinite, "grpoBeta", grpoBeta, "0 or more")
-        try atLeast(dynamicSamplingMaxRetries, 0, "dynamicSamplingMaxRetries")
+        try within(dynamicSamplingMaxRetries, 0...1000, "dynamicSamplingMaxRetries")
         try atLeast(overlongMaxLength, 1, "overlongMaxLength")
         try check(
             overlongCacheLength >= 0 && overlongCacheLength <= overlongMaxLength, "overlongCacheLength", overlongCacheLength,
@@ -94,7 +107,7 @@ extension TrainingConfiguration {
             "a finite number below rewardCorrect \(rewardCorrect)")
         try check(temperature >= 0 && temperature.isFinite, "temperature", temperature, "0 (greedy) or a positive finite number")
         try check(topP > 0 && topP <= 1, "topP", topP, "(0, 1]")
-        try atLeast(maxNewTokens, 1, "maxNewTokens")
+        try within(maxNewTokens, 1...1_000_000, "maxNewTokens")
         let task: any ReasoningTask
         do { task = try TaskRegistry.task(named: self.task) } catch {
             throw .outOfRange(field: "task", value: self.task.debugDescription, allowed: TaskRegistry.names.joined(separator: ", "))
@@ -108,8 +121,8 @@ extension TrainingConfiguration {
             try check(maxDifficulty >= lowest, "maxDifficulty", maxDifficulty, "\(lowest)...\(range.upperBound) (minDifficulty or more)")
         }
         try atLeast(evalEvery, 0, "evalEvery")
-        try atLeast(evalProblems, 0, "evalProblems")
-        try atLeast(evalSamples, 1, "evalSamples")
+        try within(evalProblems, 0...1_000_000, "evalProblems")
+        try within(evalSamples, 1...1024, "evalSamples")
         try check(evalTemperature >= 0 && evalTemperature.isFinite, "evalTemperature", evalTemperature, "0 (greedy) or a positive finite number")
         try check(evalTopP > 0 && evalTopP <= 1, "evalTopP", evalTopP, "(0, 1]")
         return self

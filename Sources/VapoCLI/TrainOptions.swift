@@ -36,10 +36,9 @@ struct TrainOptions: ParsableArguments {
             guard let data = FileManager.default.contents(atPath: config) else {
                 throw CommandError("--config: cannot read \(config); allowed: a readable JSON file")
             }
-            guard let parsed = try? JSONSerialization.jsonObject(with: data), let dictionary = parsed as? [String: Any] else {
-                throw TrainingConfigurationError.malformedJSON("\(config) is not a JSON object")
-            }
-            object = dictionary
+            // The file alone first, so that its errors (line and column, unknown fields, types) name it.
+            do { _ = try TrainingConfiguration.decode(json: data) } catch { throw CommandError("--config \(config): \(error.description)") }
+            object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         }
         if let algo {
             guard Algorithm(rawValue: algo) != nil else {

@@ -119,6 +119,27 @@ struct CorruptionTests {
         }
     }
 
+    @Test("a file of another format (wrong magic: PNG, ZIP, GGUF, NumPy, a PyTorch pickle, JSON text) or an empty one is a one-line error naming the file, never a load")
+    func otherFormats() {
+        let cases: [(String, [UInt8], String)] = [
+            ("png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], "headerTooLarge"),
+            ("zip", Array("PK\u{3}\u{4}".utf8) + [0x14, 0, 0, 0, 8, 0], "headerTooLarge"),
+            ("gguf", Array("GGUF".utf8) + [3, 0, 0, 0, 0, 0, 0, 0], "headerTooLarge"),
+            ("npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 0x76, 0], "headerTooLarge"),
+            ("pt", [0x80, 0x02, 0x7D, 0x71, 0x00, 0x28, 0x58, 0x04], "headerTooLarge"),
+            ("json", Array(#"{"a": [1, 2, 3]}"#.utf8), "headerTooLarge"),
+            ("empty", [], "truncated"),
+            ("short", Array("safetensors".utf8.prefix(7)), "truncated"),
+        ]
+        for (name, bytes, expected) in cases {
+            let path = "model.\(name)"
+            #expect(Fixtures.errorCase { _ = try Checkpoint(decoding: bytes, path: path) } == expected, "\(name)")
+            do { _ = try Checkpoint(decoding: bytes, path: path) } catch {
+                #expect("\(error)".contains(path) && !"\(error)".contains("\n"), "\(error)")
+            }
+        }
+    }
+
     @Test("reading a missing file is 'fileMissing' naming the path")
     func missingFile() {
         let path = "/nonexistent-\(UUID().uuidString)/model.safetensors"
