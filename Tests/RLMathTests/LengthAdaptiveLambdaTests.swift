@@ -14,8 +14,9 @@ struct LengthAdaptiveLambdaTests {
         let alphas = RLTestData.fraction(1...50, over: 1...200)
         await propertyCheck(count: 300, input: alphas, Gen.int(in: 0...99), Gen.int(in: 0...5000)) { alpha, floor, l in
             let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
-            let raw = Rational.one - Rational.one / (a * Rational(l))
-            let expected = l > 0 && raw > lambdaMin ? raw : lambdaMin
+            // l = 0 has no raw value (1/(α·0)): the floor by definition.
+            let raw = l > 0 ? Rational.one - Rational.one / (a * Rational(l)) : lambdaMin
+            let expected = raw > lambdaMin ? raw : lambdaMin
             #expect(lengthAdaptiveLambda(validLength: l, alpha: a, lambdaMin: lambdaMin) == expected)
         }
     }
