@@ -18,8 +18,13 @@ extension GPT {
     /// `responseMask` is [batch, length], row-major, non-zero where the token is a response token; position
     /// 0 has no prefix, so `responseMask[b, 0]` must be 0. Entry t of both outputs belongs to token t: it
     /// comes from the logits at position t − 1, the prediction of token t from its prefix (Specs/model.md).
+    ///
+    /// `temperature` T > 0 scores the tokens under softmax(logits / T), the distribution `sample` draws from
+    /// at that temperature, so that an RL rollout sampled at T ≠ 1 has the log-probabilities of the policy
+    /// that produced it (verl divides the logits by the rollout temperature the same way). T = 1 skips the
+    /// scaling, bit for bit the unscaled result.
     public func tokenLogProbabilities(
-        _ tokens: TokenBatch, responseMask: [Scalar], parameters list: [Tensor<Scalar>]? = nil
+        _ tokens: TokenBatch, responseMask: [Scalar], temperature: Scalar = 1, parameters list: [Tensor<Scalar>]? = nil
     ) -> TokenLogProbabilities<Scalar> {
         let (b, t) = (tokens.batch, tokens.length)
         precondition(responseMask.count == b * t, "tokenLogProbabilities: mask of \(responseMask.count) entries for tokens [\(b), \(t)]")
@@ -27,7 +32,9 @@ extension GPT {
             precondition(responseMask[row * t] == 0, "tokenLogProbabilities: position 0 of sequence \(row) has no prefix and cannot be a response token")
         }
         // Predictions of tokens 1..<t from positions 0..<t−1.
-        let logSoftmax = logits(tokens, parameters: list).slice(0..<(t - 1), axis: 1).logSoftmax()
+        precondition(temperature > 0 && temperature.isFinite, "tokenLogProbabilities: temperature \(temperature) must be positive and finite")
+        let predictions = logits(tokens, parameters: list).slice(0..<(t - 1), axis: 1)
+        let logSoftmax = (temperature == 1 ? predictions : predictions.scaled(by: 1 / temperature)).logSoftmax()
         let targets = (0..<b).flatMap { row in (1..<t).map { tokens[row, $0] } }
         let picked = logSoftmax.gathering(atLastAxis: targets)
         let entropy = -(logSoftmax.exp() * logSoftmax).sum(alongAxis: -1)

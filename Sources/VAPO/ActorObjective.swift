@@ -15,6 +15,8 @@ public struct ActorObjective<S: KernelScalar & RLRealScalar>: Sendable {
     public let positiveExampleWeight: S?
     /// β, or nil without a KL term.
     public let klCoefficient: S?
+    /// The rollout temperature: the policy being optimised is softmax(logits / T), the one that sampled.
+    public let temperature: S
 
     /// The objective `configuration` describes.
     public init(configuration c: TrainingConfiguration) {
@@ -22,6 +24,7 @@ public struct ActorObjective<S: KernelScalar & RLRealScalar>: Sendable {
         aggregation = c.policyAggregation
         positiveExampleWeight = c.positiveExampleLoss ? S(c.mu) : nil
         klCoefficient = c.algorithm == .grpo ? S(c.grpoBeta) : nil
+        temperature = S(c.temperature)
     }
 
     /// The gradient of the objective over the responses `rows` of `rollout` (one mini-batch) with respect to
@@ -41,7 +44,7 @@ public struct ActorObjective<S: KernelScalar & RLRealScalar>: Sendable {
             let masks = batch.padded(part.map { rollout.lossMasks[$0] }, with: false)
             let tape = Tape<S>()
             let variables = policy.parameters.map { tape.variable($0) }
-            let logp = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, parameters: variables).logProbabilities
+            let logp = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature, parameters: variables).logProbabilities
             let logpRows = logp.sequenceRows
             let policyLoss = PolicyLoss(
                 logProbabilities: logpRows, oldLogProbabilities: padded(rollout.oldLogProbabilities), advantages: padded(advantages),

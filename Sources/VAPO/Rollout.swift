@@ -51,20 +51,23 @@ public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
 
     /// Fills the sampling policy's log-probabilities and entropies, the critic's values and the reference's
     /// log-probabilities (each for the models given), by forward passes without a tape over chunks of
-    /// `chunkSize` responses.
-    public mutating func score(policy: GPT<Scalar>?, critic: GPT<Scalar>?, reference: GPT<Scalar>?, chunkSize: Int) {
+    /// `chunkSize` responses. The policy and the reference are scored at the rollout `temperature`, under
+    /// softmax(logits / T): the distribution the responses were drawn from.
+    public mutating func score(
+        policy: GPT<Scalar>?, critic: GPT<Scalar>?, reference: GPT<Scalar>?, chunkSize: Int, temperature: Scalar = 1
+    ) {
         let sequences = responses.map(\.tokens)
         var logProbabilities: [[Scalar]] = [], entropies: [[Scalar]] = [], values: [[Scalar]] = [], references: [[Scalar]] = []
         for chunk in Self.chunks(count, size: chunkSize) {
             let batch = PaddedBatch<Scalar>(sequences: Array(sequences[chunk]), responseMasks: Array(responseMasks[chunk]))
             if let policy {
-                let scored = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask)
+                let scored = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature)
                 logProbabilities += batch.unpadded(scored.logProbabilities.sequenceRows)
                 entropies += batch.unpadded(scored.entropies.sequenceRows)
             }
             if let critic { values += batch.unpadded(critic.valuesBeforeTokens(batch.tokens).sequenceRows) }
             if let reference {
-                references += batch.unpadded(reference.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask).logProbabilities.sequenceRows)
+                references += batch.unpadded(reference.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature).logProbabilities.sequenceRows)
             }
         }
         oldLogProbabilities = logProbabilities

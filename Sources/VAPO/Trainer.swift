@@ -101,7 +101,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         let c = configuration
         let collected = try collectGroups()
         var rollout = Rollout<Scalar>(responses: collected.groups.flatMap { $0 }, samplesPerGroup: c.effectiveSamplesPerPrompt, overlongFiltering: c.algorithm == .dapo)
-        rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize)
+        rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize, temperature: Scalar(c.temperature))
         let generated = clock.now
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
         lastRollout = (rollout, nil)

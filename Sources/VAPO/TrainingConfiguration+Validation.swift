@@ -105,7 +105,7 @@ extension TrainingConfiguration {
         try check(
             rewardIncorrect.isFinite && rewardIncorrect < rewardCorrect, "rewardIncorrect", rewardIncorrect,
             "a finite number below rewardCorrect \(rewardCorrect)")
-        try check(temperature >= 0 && temperature.isFinite, "temperature", temperature, "0 (greedy) or a positive finite number")
+        try check(temperature > 0 && temperature.isFinite, "temperature", temperature, "a positive finite number (rollouts are scored under softmax(logits / temperature))")
         try check(topP > 0 && topP <= 1, "topP", topP, "(0, 1]")
         try within(maxNewTokens, 1...1_000_000, "maxNewTokens")
         let task: any ReasoningTask

@@ -80,6 +80,30 @@ struct TrainerTests {
         }
     }
 
+    @Test("rollouts sampled at temperature T are scored under softmax(logits / T): the old log-probabilities are those of the distribution that drew the tokens", arguments: [0.5, 1.0, 1.5])
+    func rolloutTemperature(temperature: Double) throws {
+        var configuration = Fixtures.configuration("grpo")  // no set-up phase: the first rollout is scored by the starting policy
+        configuration.temperature = temperature
+        let start = Fixtures.policy(Float.self)
+        let trainer = try Trainer(configuration: configuration, policy: start, task: LenientAddition())
+        _ = try trainer.step()
+        let rollout = try #require(trainer.lastRollout?.rollout)
+        var checked = 0
+        for (i, response) in rollout.responses.enumerated() {
+            let logits = start.logits(TokenBatch([response.tokens]))
+            let v = start.configuration.vocabulary
+            for t in response.promptTokens.count..<response.tokens.count {
+                let row = (0..<v).map { Double(logits.scalars[(t - 1) * v + $0]) / temperature }
+                let largest = row.max()!
+                let logTotal = largest + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - largest) })
+                let expected = row[response.tokens[t]] - logTotal
+                #expect(abs(Double(rollout.oldLogProbabilities[i][t]) - expected) <= 1e-5 * max(1, abs(expected)), "response \(i) token \(t)")
+                checked += 1
+            }
+        }
+        #expect(checked > 0)
+    }
+
     @Test("the caller's policy is never modified, and training one trainer leaves another from the same policy alone")
     func independentModels() throws {
         let policy = Fixtures.policy(Float.self)
