@@ -21,7 +21,12 @@ func parsed<T>(_ value: T?, _ message: @autoclosure () -> String) -> T {
     guard let value else { fail(message()) }
     return value
 }
+let usage = "usage: vapo-fuzz [--seconds N] [--target safetensors|configuration|verifiers] [--seed S] [--start I] [--count C]"
 while let flag = arguments.popFirst() {
+    if flag == "--help" || flag == "-h" {
+        print(usage)
+        exit(0)
+    }
     guard let value = arguments.popFirst() else { fail("\(flag) needs a value") }
     switch flag {
     case "--seconds": seconds = parsed(Double(value).flatMap { $0 > 0 ? $0 : nil }, "--seconds is \(value); allowed: a positive number")
