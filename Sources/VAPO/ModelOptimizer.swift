@@ -33,16 +33,22 @@ final class ModelOptimizer<Scalar: KernelScalar> {
         scheduleStep: Int, site: FaultSite
     ) throws(NumericalFault) -> Double? {
         var bad: String? = nil
+        var clipping: (gradients: [Tensor<Scalar>], norm: Scalar)? = nil
         if let loss, !loss.isFinite {
             bad = lossName
-        } else if let index = gradients.firstIndex(where: { !$0.isFinite }) {
-            bad = "gradient of \(names[index])"
+        } else {
+            // The clipping norm sums every gradient's squares, so it is finite when every gradient is: only a
+            // non-finite norm (a fault, or finite squares that overflow) sends the gradients to be looked at.
+            clipping = clipByGlobalNorm(gradients, maxNorm: maxNorm)
+            if !clipping!.norm.isFinite, let index = gradients.firstIndex(where: { !$0.isFinite }) {
+                bad = "gradient of \(names[index])"
+            }
         }
         if let bad {
             if skipsNonFiniteBatches { return nil }
             throw NumericalFault(site: site, tensor: bad)
         }
-        let (clipped, norm) = clipByGlobalNorm(gradients, maxNorm: maxNorm)
+        let (clipped, norm) = clipping!
         adam.update(parameters, gradients: clipped, learningRate: learningRate(at: scheduleStep))
         if let index = parameters.firstIndex(where: { !$0.isFinite }) {
             throw NumericalFault(site: site, tensor: "parameter \(names[index]) after the update")

@@ -72,8 +72,8 @@ struct SampleCommand: ParsableCommand {
     /// with `--json`, one JSON object per response.
     func lines() throws -> [String] {
         if let threads { Parallel.threadCount = threads }
-        let policy = try StartingPolicy.read(from: checkpoint, flag: "--checkpoint")
-        let trained = TrainedFor(checkpoint: try Checkpoint.read(from: checkpoint))
+        let (file, policy) = try StartingPolicy.checkpointAndPolicy(from: checkpoint, flag: "--checkpoint")
+        let trained = TrainedFor(checkpoint: file)
         let task = try TaskRegistry.task(named: self.task ?? trained.task ?? "addition")
         let difficulties = trained.task == task.name ? trained.difficulties(of: task) : task.difficulties
         let queries: [Query]

@@ -10,6 +10,12 @@ import Transformer
 /// naming `flag`, the option that gave the path.
 enum StartingPolicy {
     static func read(from path: String, flag: String = "--init-checkpoint") throws -> GPT<Float> {
+        try checkpointAndPolicy(from: path, flag: flag).policy
+    }
+
+    /// The checkpoint at `path` and its policy, for a caller that also reads the checkpoint's metadata (the file
+    /// is read once).
+    static func checkpointAndPolicy(from path: String, flag: String) throws -> (checkpoint: Checkpoint, policy: GPT<Float>) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandError("\(flag): \(path) does not exist; allowed: a policy checkpoint written by vapo sft or vapo train")
         }
@@ -29,7 +35,7 @@ enum StartingPolicy {
             parameters[prefixed ? String(named.name.dropFirst("policy.".count)) : named.name] = tensor
         }
         do {
-            return try GPT(configuration: shape, head: .languageModel, parameters: parameters)
+            return (checkpoint, try GPT(configuration: shape, head: .languageModel, parameters: parameters))
         } catch {
             throw CommandError("\(flag): \(path) does not match its model configuration: \(error)")
         }

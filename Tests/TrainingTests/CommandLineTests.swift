@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `vapo sft` and `vapo eval` commands, run as the user runs them: the built executable in a child
@@ -7,11 +8,7 @@ import Testing
 struct CommandLineTests {
     /// The `vapo` executable beside the test bundle, or nil (recorded as an issue) when it is not built.
     static var executable: URL? {
-        let directory = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [Bundle.main.bundleURL.appendingPathComponent("vapo"), directory.appendingPathComponent("vapo")]
-        where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
+        if let found = builtExecutable("vapo") { return found }
         Issue.record("no vapo executable near \(Bundle.main.bundleURL.path); build it with swift build -c release")
         return nil
     }

@@ -12,14 +12,10 @@ import Glibc
 /// The real `vapo` executable killed with SIGKILL at seeded random moments and resumed each time.
 @Suite("vapo train under SIGKILL", .serialized)
 struct KillTests {
-    /// The built `vapo` next to the test bundle (SwiftPM puts products and the test runner in one folder).
+    /// The built `vapo` beside the test bundle.
     static func executable() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("vapo") }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw KillTestError("no built vapo executable in \(candidates.map(\.path)); build it first (swift build -c release)")
+        guard let found = builtExecutable("vapo") else {
+            throw KillTestError("no built vapo executable beside \(Bundle.main.bundleURL.path); build it first (swift build -c release)")
         }
         return found
     }
@@ -92,14 +88,10 @@ struct KillTests {
             // Every checkpoint left reads back with a valid checksum, and the newest completed one is never lost.
             let folder = try FileManager.default.contentsOfDirectory(atPath: killed.path)
             if folder.contains(where: { $0.contains(".tmp-") }) { duringWrites += 1 }
-            let present = folder.compactMap { name -> Int? in
-                guard name.hasPrefix("checkpoint-step-"), name.hasSuffix(".safetensors") else { return nil }
-                return Int(name.dropFirst("checkpoint-step-".count).dropLast(".safetensors".count))
-            }
-            for step in present {
-                #expect(throws: Never.self, "checkpoint \(step) after kill \(kills)") {
-                    try Checkpoint.read(from: killed.appendingPathComponent("checkpoint-step-\(step).safetensors").path)
-                }
+            let checkpoints = try RunFolder(url: killed).checkpoints()
+            let present = checkpoints.map(\.step)
+            for (step, url) in checkpoints {
+                #expect(throws: Never.self, "checkpoint \(step) after kill \(kills)") { try Checkpoint.read(from: url.path) }
             }
             #expect((present.max() ?? -1) >= newest, "kill \(kills) lost checkpoint \(newest)")
             newest = max(newest, present.max() ?? -1)
