@@ -18,7 +18,7 @@ import Transformer
 /// the values it gives incomplete prefixes are off, which Value-Pretraining corrects.
 enum RewardModelTraining {
     static func train<S: KernelScalar & RLRealScalar>(
-        policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
+        policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration, progress: ((Metrics) -> Void)? = nil
     ) throws(TrainingError) -> (model: GPT<S>, history: [Metrics]) {
         let model = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "reward-model/init"))
         let optimizer = ModelOptimizer<S>(
@@ -67,6 +67,7 @@ enum RewardModelTraining {
             metrics["reward_model/grad_norm"] = norms.reduce(0, +) / Double(max(norms.count, 1))
             if c.skipNonFiniteBatches { metrics["reward_model/skipped_batches"] = Double(skipped) }
             history.append(metrics)
+            progress?(metrics)
         }
         return (model, history)
     }

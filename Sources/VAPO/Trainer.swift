@@ -34,6 +34,10 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     public private(set) var rewardModelHistory: [Metrics] = []
     /// Value-Pretraining's per-step metrics.
     public internal(set) var valuePretrainingHistory: [Metrics] = []
+    /// Called after each set-up step, reward-model training then Value-Pretraining, with that step's record
+    /// (the `reward_model/*` or `value_pretrain/*` keys, `…/step` counting from 0), so that a caller can show a
+    /// set-up that takes minutes. Observes only: nothing it does changes the run.
+    public var setUpProgress: ((Metrics) -> Void)?
     /// The last step's rollout and advantages (for rollout dumps, `RolloutDump`).
     public private(set) var lastRollout: (rollout: Rollout<Scalar>, estimate: AdvantageEstimate<Scalar>?)?
 
@@ -82,7 +86,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         if c.algorithm.usesCritic {
             switch c.valueInitialization {
             case .fromRewardModel:
-                (critic, rewardModelHistory) = try RewardModelTraining.train(policy: policy, task: task, configuration: c)
+                (critic, rewardModelHistory) = try RewardModelTraining.train(policy: policy, task: task, configuration: c, progress: setUpProgress)
             case .fromPolicyTrunk:
                 critic = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "critic/init"))
             }

@@ -37,6 +37,7 @@ extension Trainer {
             ]
             if explained >= c.valuePretrainingExplainedVariance {
                 valuePretrainingHistory.append(record)
+                setUpProgress?(record)
                 return
             }
             let orders = epochMiniBatches(
@@ -47,6 +48,7 @@ extension Trainer {
             record["value_pretrain/skipped_batches"] = update["critic/skipped_batches"]
             criticScheduleStep += 1
             valuePretrainingHistory.append(record)
+            setUpProgress?(record)
         }
     }
 }

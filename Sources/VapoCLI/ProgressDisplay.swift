@@ -1,4 +1,5 @@
 import Foundation
+import VAPO
 
 /// One progress line per training step. On a terminal the line is rewritten in place (carriage return and
 /// erase-to-end-of-line), and steps with an evaluation are kept; otherwise every step is a plain line, so a
@@ -19,6 +20,20 @@ struct ProgressDisplay {
         return "step \(String(format: "%4d", step))/\(steps)  reward \(value("critic/score/mean", "%+.3f"))"
             + "  held-out \(heldOut)  rollout acc \(value("vapo/accuracy", "%5.3f"))"
             + "  length \(value("response_length/mean", "%5.1f"))  \(clock(elapsed)) elapsed, \(clock(left)) left"
+    }
+
+    /// The line of a set-up step (a `reward_model/*` or a `value_pretrain/*` record): the phase, its step out
+    /// of the configured budget, the step's measures on its fresh batch, and the elapsed time.
+    static func setUpLine(_ record: [String: Double], configuration c: TrainingConfiguration, elapsed: Double) -> String {
+        func value(_ key: String, _ format: String) -> String { record[key].map { String(format: format, $0) } ?? "-" }
+        if let step = record["reward_model/step"] {
+            return "set-up: reward model \(Int(step) + 1)/\(c.rewardModelSteps)  loss \(value("reward_model/loss", "%.4f"))"
+                + "  accuracy \(value("reward_model/accuracy", "%5.3f"))  \(clock(elapsed)) elapsed"
+        }
+        let step = Int(record["value_pretrain/step"] ?? 0)
+        return "set-up: value pretraining \(step + 1)/\(c.valuePretrainingSteps)  vf_loss \(value("value_pretrain/vf_loss", "%.4f"))"
+            + "  explained var \(value("value_pretrain/vf_explained_var", "%+.3f")) (stops at \(c.valuePretrainingExplainedVariance))"
+            + "  \(clock(elapsed)) elapsed"
     }
 
     /// Shows one step's line.

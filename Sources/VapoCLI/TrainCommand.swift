@@ -136,6 +136,15 @@ struct TrainCommand: ParsableCommand {
         let start = clock.now
         let firstStep = trainer.completedSteps
         func elapsed() -> Double { seconds(start.duration(to: clock.now)) }
+        // The critic's set-up (reward model, Value-Pretraining) can take minutes: a line per set-up step, and the
+        // remaining time estimated from RL steps alone. The time limit still counts the set-up.
+        trainer.setUpProgress = { record in
+            print(ProgressDisplay.setUpLine(record, configuration: c, elapsed: elapsed()))
+            fflush(nil)
+        }
+        try trainer.prepare()
+        trainer.setUpProgress = nil
+        let rlStart = elapsed()
         var last: [String: Double] = [:]
         var saved = trainer.completedSteps
         while trainer.completedSteps < steps {
@@ -151,7 +160,7 @@ struct TrainCommand: ParsableCommand {
                 try folder.save(trainer.checkpoint(), step: step, keep: keepCheckpoints)
                 saved = step
             }
-            var left = time / Double(step - firstStep) * Double(steps - step)
+            var left = (time - rlStart) / Double(step - firstStep) * Double(steps - step)
             if let timeLimit { left = min(left, max(0, timeLimit - time)) }
             display.show(
                 ProgressDisplay.line(step: step, of: steps, metrics: last, accuracyKey: accuracyKey, elapsed: time, left: overTime ? 0 : left),

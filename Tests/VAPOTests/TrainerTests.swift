@@ -139,6 +139,24 @@ struct TrainerTests {
         }
     }
 
+    @Test("set-up progress reports every reward-model step, then every value-pretraining step, in order, and changes nothing")
+    func setUpProgress() throws {
+        var configuration = Fixtures.configuration()
+        configuration.valueInitialization = .fromRewardModel
+        configuration.rewardModelSteps = 2
+        configuration.valuePretrainingSteps = 3
+        let observed = try Trainer(configuration: configuration, policy: Fixtures.policy(Float.self), task: LenientAddition())
+        var records: [Metrics] = []
+        observed.setUpProgress = { records.append($0) }
+        try observed.prepare()
+        #expect(records.count == 2 + observed.valuePretrainingHistory.count)
+        #expect(Array(records.prefix(2)) == observed.rewardModelHistory)
+        #expect(Array(records.dropFirst(2)) == observed.valuePretrainingHistory)
+        let plain = try Trainer(configuration: configuration, policy: Fixtures.policy(Float.self), task: LenientAddition())
+        try plain.prepare()
+        #expect(plain.critic!.parameters.map(\.scalars) == observed.critic!.parameters.map(\.scalars))
+    }
+
     @Test("a policy without a language-model head, or with another vocabulary, and an invalid configuration are errors")
     func badModels() throws {
         let critic = try GPT<Float>(configuration: Fixtures.tiny, head: .scalar, stream: RandomStream(seed: 1))
