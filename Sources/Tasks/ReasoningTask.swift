@@ -35,6 +35,13 @@ public protocol ReasoningTask: Sendable {
     func splitKey(for problem: Problem) -> String
 }
 
+extension ReasoningTask {
+    /// Repeats in a row after which `evaluationSet` takes a difficulty's held-out problems as exhausted. A
+    /// problem left that is drawn with probability q is missed 64 times in a row with probability (1 − q)^64
+    /// (0.6% at q = 1/13); either way the draws, and so the set, are a fixed function of the seed.
+    public static var exhaustingRepeats: Int { 64 }
+}
+
 /// The two disjoint parts of a task's problems.
 public enum Split: String, Sendable, CaseIterable {
     /// Problems for supervised fine-tuning and RL.
@@ -121,10 +128,45 @@ extension ReasoningTask {
         return result
     }
 
-    /// The held-out evaluation set: `problems(.evaluation, ...)`. Fixed by `seed`; never shares a split key
-    /// with any training problem of any seed.
+    /// The held-out evaluation set: `count` distinct problems of the evaluation split (no split key twice), so
+    /// that every problem weighs once in an accuracy. Fixed by `seed`; never shares a split key with any
+    /// training problem of any seed.
+    ///
+    /// The difficulties take turns, lowest first; difficulty d draws the candidates of `problems(.evaluation,
+    /// ...)` whose difficulty is d, in their order, and skips a repeat. A small difficulty has few distinct
+    /// held-out problems (one-digit addition: 8 questions, 13 prompts with both orders), so drawn independently
+    /// it would fill its share with copies of them and a quarter of an accuracy would rest on 8 questions. Once `exhaustingRepeats` draws in a row
+    /// are repeats, the difficulty is taken as exhausted and drops out of the turns; the others fill the set.
+    /// The set is smaller than `count` only when every difficulty is exhausted.
     public func evaluationSet(count: Int, seed: UInt64, difficulties: ClosedRange<Int>? = nil) throws(TaskError) -> [Problem] {
-        try problems(.evaluation, count: count, seed: seed, difficulties: difficulties)
+        guard count >= 0 else { throw .negative(field: "count", value: count) }
+        let range = difficulties ?? self.difficulties
+        for d in [range.lowerBound, range.upperBound] where !self.difficulties.contains(d) {
+            throw .difficultyOutOfRange(task: name, difficulty: d, allowed: self.difficulties)
+        }
+        var keys = Set<String>()
+        var result: [Problem] = []
+        var draws = Array(repeating: 0, count: range.count)  // candidates drawn so far, per difficulty
+        var active = Array(0..<range.count)  // offsets of the difficulties still taking turns
+        while result.count < count && !active.isEmpty {
+            var stillActive: [Int] = []
+            for offset in active where result.count < count {
+                var repeats = 0
+                while repeats < Self.exhaustingRepeats {
+                    let index = offset + draws[offset] * range.count  // the index `problems` gives this candidate
+                    draws[offset] += 1
+                    let candidate = try problem(.evaluation, index: index, difficulty: range.lowerBound + offset, seed: seed)
+                    if keys.insert(splitKey(for: candidate)).inserted {
+                        result.append(candidate)
+                        break
+                    }
+                    repeats += 1
+                }
+                if repeats < Self.exhaustingRepeats { stillActive.append(offset) }
+            }
+            active = stillActive
+        }
+        return result
     }
 
     /// Training problems: `problems(.training, ...)`, never in the evaluation split.

@@ -16,6 +16,28 @@ struct SplitTests {
         }
     }
 
+    @Test("the evaluation set holds no split key twice: one-digit addition gives each of its held-out problems once and two digits fill the set")
+    func evaluationSetIsASet() throws {
+        let addition = ColumnAddition()
+        var heldOutOneDigit = Set<String>()
+        for a in 0...9 {
+            for b in 0...9 {
+                let problem = try addition.problem(prompt: "\(a)+\(b)=")
+                if addition.split(of: problem) == .evaluation { heldOutOneDigit.insert(addition.splitKey(for: problem)) }
+            }
+        }
+        let set = try addition.evaluationSet(count: 120, seed: 5, difficulties: 1...2)
+        let keys = set.map { addition.splitKey(for: $0) }
+        #expect(set.count == 120)
+        #expect(Set(keys).count == keys.count, "a split key twice")
+        #expect(Set(set.filter { $0.difficulty == 1 }.map { addition.splitKey(for: $0) }) == heldOutOneDigit)
+        #expect(set.filter { $0.difficulty == 2 }.count == 120 - heldOutOneDigit.count)
+        // The turns: one-digit and two-digit problems alternate until the one-digit ones run out.
+        #expect(set.prefix(8).map(\.difficulty) == [1, 2, 1, 2, 1, 2, 1, 2])
+        #expect(try addition.evaluationSet(count: 5, seed: 5, difficulties: 1...1).count == 5)
+        #expect(try addition.evaluationSet(count: 40, seed: 5, difficulties: 1...1).count == heldOutOneDigit.count, "every one-digit problem, once")
+    }
+
     @Test("no training problem of any seed shares a split key with an evaluation problem of any seed")
     func disjoint() throws {
         for task in Fixtures.tasks {
