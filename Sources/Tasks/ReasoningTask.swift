@@ -113,12 +113,8 @@ extension ReasoningTask {
     public func problems(
         _ split: Split, count: Int, seed: UInt64, difficulties: ClosedRange<Int>? = nil, startIndex: Int = 0
     ) throws(TaskError) -> [Problem] {
-        guard count >= 0 else { throw .negative(field: "count", value: count) }
         guard startIndex >= 0 else { throw .negative(field: "startIndex", value: startIndex) }
-        let range = difficulties ?? self.difficulties
-        for d in [range.lowerBound, range.upperBound] where !self.difficulties.contains(d) {
-            throw .difficultyOutOfRange(task: name, difficulty: d, allowed: self.difficulties)
-        }
+        let range = try checkedRange(count: count, difficulties: difficulties)
         var result: [Problem] = []
         for i in 0..<count {
             let index = startIndex + i
@@ -128,6 +124,17 @@ extension ReasoningTask {
         return result
     }
 
+    /// `difficulties` (the task's whole range when nil) after checking it and `count`: a negative count or a
+    /// difficulty outside the task's range is an error.
+    private func checkedRange(count: Int, difficulties: ClosedRange<Int>?) throws(TaskError) -> ClosedRange<Int> {
+        guard count >= 0 else { throw .negative(field: "count", value: count) }
+        let range = difficulties ?? self.difficulties
+        for d in [range.lowerBound, range.upperBound] where !self.difficulties.contains(d) {
+            throw .difficultyOutOfRange(task: name, difficulty: d, allowed: self.difficulties)
+        }
+        return range
+    }
+
     /// The held-out evaluation set: `count` distinct problems of the evaluation split (no split key twice), so
     /// that every problem weighs once in an accuracy. Fixed by `seed`; never shares a split key with any
     /// training problem of any seed.
@@ -135,15 +142,12 @@ extension ReasoningTask {
     /// The difficulties take turns, lowest first; difficulty d draws the candidates of `problems(.evaluation,
     /// ...)` whose difficulty is d, in their order, and skips a repeat. A small difficulty has few distinct
     /// held-out problems (one-digit addition: 8 questions, 13 prompts with both orders), so drawn independently
-    /// it would fill its share with copies of them and a quarter of an accuracy would rest on 8 questions. Once `exhaustingRepeats` draws in a row
-    /// are repeats, the difficulty is taken as exhausted and drops out of the turns; the others fill the set.
-    /// The set is smaller than `count` only when every difficulty is exhausted.
+    /// it would fill its share with copies of them and a quarter of an accuracy would rest on 8 questions.
+    /// Once `exhaustingRepeats` draws in a row are repeats, the difficulty is taken as exhausted and drops out
+    /// of the turns; the others fill the set. The set is smaller than `count` only when every difficulty is
+    /// exhausted.
     public func evaluationSet(count: Int, seed: UInt64, difficulties: ClosedRange<Int>? = nil) throws(TaskError) -> [Problem] {
-        guard count >= 0 else { throw .negative(field: "count", value: count) }
-        let range = difficulties ?? self.difficulties
-        for d in [range.lowerBound, range.upperBound] where !self.difficulties.contains(d) {
-            throw .difficultyOutOfRange(task: name, difficulty: d, allowed: self.difficulties)
-        }
+        let range = try checkedRange(count: count, difficulties: difficulties)
         var keys = Set<String>()
         var result: [Problem] = []
         var draws = Array(repeating: 0, count: range.count)  // candidates drawn so far, per difficulty
