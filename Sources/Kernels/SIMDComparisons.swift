@@ -28,8 +28,14 @@ extension Double: SIMDComparisons {
 extension SIMDComparisons where Self: VectorMath {
     /// exp(v) lane-wise, exactly 0 where v is −∞ (masked logits, padding), whatever `vectorExp` does there.
     /// A NaN lane stays NaN.
+    ///
+    /// The −∞ lanes are exponentiated as 0 and then replaced: `vectorExp(−∞)` would underflow to 0 through
+    /// its final multiplication, and on Intel cores an underflowing multiplication takes a microcode assist
+    /// of about a hundred cycles. Every row of masked attention scores has such lanes (a cached row's
+    /// padding, the causal mask), so those assists cost more than the exponentials themselves.
     @inlinable @inline(__always)
     static func expOrZero(_ v: SIMD16<Self>) -> SIMD16<Self> {
-        vectorExp(v).replacing(with: 0, where: lanes(v, equalTo: SIMD16(repeating: -Self.infinity)))
+        let masked = lanes(v, equalTo: SIMD16(repeating: -Self.infinity))
+        return vectorExp(v.replacing(with: 0, where: masked)).replacing(with: 0, where: masked)
     }
 }

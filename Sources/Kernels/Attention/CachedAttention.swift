@@ -43,39 +43,47 @@ extension CachedAttentionKernels {
         precondition(position >= 0, "cachedAttention: position \(position)")
         let width = heads * hd, positions = position + 1, blocks = (positions + 15) / 16, rowLength = blocks * 16
         let (last, lane) = position.quotientAndRemainder(dividingBy: 16)
-        let tile = keys + last * width * 16
-        // Scores of (head, tile) pairs of `tiles`, four at a time; the last group repeats its final pair
-        // (recomputed and stored again, the same bits).
-        @inline(__always) func scores(tiles: Range<Int>) {
-            let pairs = heads * tiles.count
-            @inline(__always) func pair(_ p: Int) -> (query: UnsafePointer<Self>, keys: UnsafePointer<Self>, scores: UnsafeMutablePointer<Self>) {
-                let (h, j) = Swift.min(p, pairs - 1).quotientAndRemainder(dividingBy: tiles.count)
-                let b = tiles.lowerBound + j
-                let tileKeys: UnsafePointer<Self> = UnsafePointer(keys) + (b * width + h * hd) * 16
-                return (query + h * hd, tileKeys, scratch + h * rowLength + b * 16)
+        withUnsafeTemporaryAllocation(of: Self.self, capacity: heads) { own in
+            // This position's own score per head, from `key`, by the same chain as the cached ones: the key's
+            // 16-lane-strided stores below then never feed a vector load right away (a vector load of a line
+            // with pending scalar stores waits for them).
+            ownScores(query: query, key: key, heads: heads, headWidth: hd, scale: scale, into: own.baseAddress!)
+            // The scores of the block of this position are completed in registers before their one store:
+            // its own score in its lane, −∞ past it (exact zeros in the softmax, as the padding of a partial
+            // block gives). When this position starts a tile, the cache holds nothing of that block yet.
+            let iota = SIMD16<Self>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            let laneVector = SIMD16<Self>(repeating: Self(lane))
+            let (isOwn, isPast) = (lanes(iota, equalTo: laneVector), lanes(iota, greaterThan: laneVector))
+            @inline(__always) func finished(_ scores: SIMD16<Self>, head: Int) -> SIMD16<Self> {
+                scores.replacing(with: own[head], where: isOwn).replacing(with: -.infinity, where: isPast)
             }
-            for p in stride(from: 0, to: pairs, by: 4) {
-                let (p0, p1, p2, p3) = (pair(p), pair(p + 1), pair(p + 2), pair(p + 3))
-                var (s0, s1, s2, s3) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
-                for i in 0..<hd {
-                    s0 = s0.addingProduct(SIMD16(repeating: p0.query[i]), p0.keys.load16(i * 16))
-                    s1 = s1.addingProduct(SIMD16(repeating: p1.query[i]), p1.keys.load16(i * 16))
-                    s2 = s2.addingProduct(SIMD16(repeating: p2.query[i]), p2.keys.load16(i * 16))
-                    s3 = s3.addingProduct(SIMD16(repeating: p3.query[i]), p3.keys.load16(i * 16))
-                }
-                p0.scores.store16(s0 * scale, 0)
-                p1.scores.store16(s1 * scale, 0)
-                p2.scores.store16(s2 * scale, 0)
-                p3.scores.store16(s3 * scale, 0)
+            cachedScores(query: query, keys: keys, tiles: lane == 0 ? last : blocks, lastTile: last, heads: heads,
+                         headWidth: hd, scale: scale, into: scratch, rowLength: rowLength, finishing: finished)
+            if lane == 0 {
+                for h in 0..<heads { (scratch + h * rowLength).store16(finished(SIMD16(), head: h), last * 16) }
             }
         }
-        // The earlier positions' scores from the cache (when this position starts a tile, that tile holds
-        // nothing yet); this position's own score from `key`, by the same chain, so that the key's stores
-        // below never feed a load right away (a vector load of a line with pending scalar stores stalls).
-        scores(tiles: 0..<(lane == 0 ? last : blocks))
-        var h = 0
-        while h < heads {
-            // Four heads' chains at a time (the last group repeats its final head), to hide the FMA latency.
+        let tile = keys + last * width * 16
+        if lane == 0 {
+            for f in 0..<width { tile.store16(SIMD16(), f * 16) }
+        }
+        for f in 0..<width { tile[f * 16 + lane] = key[f] }
+        for start in stride(from: 0, to: width, by: 16) {
+            (values + position * width).store16(value.load16(start, count: width - start), start, count: width - start)
+        }
+        softmax(scratch, rows: heads, cols: rowLength, into: scratch)
+        weightedValues(scratch, rowLength: rowLength, positions: positions, values: values, heads: heads, headWidth: hd,
+                       into: output)
+    }
+
+    /// own[h] = (Σ_i query[h·hd + i] · key[h·hd + i]) · scale, one FMA chain per head from +0; four heads'
+    /// chains at a time (the last group repeats its final head), to hide the FMA latency.
+    @inlinable @inline(__always)
+    static func ownScores(
+        query: UnsafePointer<Self>, key: UnsafePointer<Self>, heads: Int, headWidth hd: Int, scale: Self,
+        into own: UnsafeMutablePointer<Self>
+    ) {
+        for h in stride(from: 0, to: heads, by: 4) {
             let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
             var (d0, d1, d2, d3): (Self, Self, Self, Self) = (0, 0, 0, 0)
             for i in 0..<hd {
@@ -84,43 +92,88 @@ extension CachedAttentionKernels {
                 d2 = d2.addingProduct(query[h2 * hd + i], key[h2 * hd + i])
                 d3 = d3.addingProduct(query[h3 * hd + i], key[h3 * hd + i])
             }
-            scratch[h0 * rowLength + position] = d0 * scale
-            scratch[h1 * rowLength + position] = d1 * scale
-            scratch[h2 * rowLength + position] = d2 * scale
-            scratch[h3 * rowLength + position] = d3 * scale
-            h += 4
+            (own[h0], own[h1], own[h2], own[h3]) = (d0 * scale, d1 * scale, d2 * scale, d3 * scale)
         }
-        if lane == 0 {
-            for f in 0..<width { tile.store16(SIMD16(), f * 16) }
+    }
+
+    /// The scores of the cached tiles 0 ..< `tiles` of every head, times `scale`, stored at
+    /// `scores[h·rowLength + b·16 ..< + 16]`; tile `lastTile`'s go through `finishing` first.
+    ///
+    /// Eight chains at a time: two tiles (the second repeated when the count is odd) of four heads (the
+    /// last group repeating its final head), so that each step's four query broadcasts serve two tiles and
+    /// the eight independent FMAs keep both FMA pipes busy. Repeated pairs are recomputed and stored again,
+    /// the same bits.
+    @inlinable @inline(__always)
+    static func cachedScores(
+        query: UnsafePointer<Self>, keys: UnsafePointer<Self>, tiles: Int, lastTile: Int, heads: Int, headWidth hd: Int,
+        scale: Self, into scores: UnsafeMutablePointer<Self>, rowLength: Int,
+        finishing: (SIMD16<Self>, _ head: Int) -> SIMD16<Self>
+    ) {
+        let width = heads * hd
+        for b0 in stride(from: 0, to: tiles, by: 2) {
+            let b1 = Swift.min(b0 + 1, tiles - 1)
+            for h in stride(from: 0, to: heads, by: 4) {
+                let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
+                // One pointer per tile and one for the query, with the heads at loop-invariant offsets:
+                // few enough registers that no address is spilled and reloaded in the loop.
+                let (o1, o2, o3) = ((h1 - h0) * hd, (h2 - h0) * hd, (h3 - h0) * hd)
+                let (ko1, ko2, ko3) = (o1 * 16, o2 * 16, o3 * 16)
+                var (k0, k1) = (keys + (b0 * width + h0 * hd) * 16, keys + (b1 * width + h0 * hd) * 16)
+                var q = query + h0 * hd
+                var (s00, s01, s02, s03) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+                var (s10, s11, s12, s13) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+                for _ in 0..<hd {
+                    let (x0, x1, x2, x3) = (SIMD16(repeating: q[0]), SIMD16(repeating: q[o1]), SIMD16(repeating: q[o2]), SIMD16(repeating: q[o3]))
+                    s00 = s00.addingProduct(x0, k0.load16(0)); s10 = s10.addingProduct(x0, k1.load16(0))
+                    s01 = s01.addingProduct(x1, k0.load16(ko1)); s11 = s11.addingProduct(x1, k1.load16(ko1))
+                    s02 = s02.addingProduct(x2, k0.load16(ko2)); s12 = s12.addingProduct(x2, k1.load16(ko2))
+                    s03 = s03.addingProduct(x3, k0.load16(ko3)); s13 = s13.addingProduct(x3, k1.load16(ko3))
+                    k0 += 16
+                    k1 += 16
+                    q += 1
+                }
+                @inline(__always) func store(_ s: SIMD16<Self>, head: Int, tile: Int) {
+                    let scaled = s * scale
+                    (scores + head * rowLength).store16(tile == lastTile ? finishing(scaled, head) : scaled, tile * 16)
+                }
+                store(s00, head: h0, tile: b0); store(s01, head: h1, tile: b0)
+                store(s02, head: h2, tile: b0); store(s03, head: h3, tile: b0)
+                store(s10, head: h0, tile: b1); store(s11, head: h1, tile: b1)
+                store(s12, head: h2, tile: b1); store(s13, head: h3, tile: b1)
+            }
         }
-        for f in 0..<width { tile[f * 16 + lane] = key[f] }
-        for start in stride(from: 0, to: width, by: 16) {
-            (values + position * width).store16(value.load16(start, count: width - start), start, count: width - start)
-        }
-        // The softmax over whole rows of 16-position blocks, the positions past this one set to −∞: they get
-        // exactly 0 and add exact zeros to the sum, as the padding of a last partial block would (the
-        // kernel's result on the first `positions` entries is the same), without the partial block's
-        // lane-by-lane loads and stores.
-        for h in 0..<heads {
-            for s in positions..<rowLength { scratch[h * rowLength + s] = -.infinity }
-        }
-        softmax(scratch, rows: heads, cols: rowLength, into: scratch)
-        // Output: each feature one chain over the positions; with whole vectors per head, eight vectors of
-        // 16 consecutive features at a time, then one at a time.
+    }
+
+    /// output[h·hd + i] = Σ_s weights[h·rowLength + s] · values[s·width + h·hd + i] over s in 0 ..< positions,
+    /// each feature one FMA chain from +0 in increasing s.
+    ///
+    /// With whole vectors per head, 16 features are the lanes of one vector: eight vectors of 128
+    /// consecutive features at a time, then one at a time. When a head is 2, 4 or 8 vectors wide, the
+    /// vectors of one head share one broadcast of its weight per position (four broadcasts per eight
+    /// FMAs for heads of 32), which keeps the loads within what the load ports issue per cycle.
+    @inlinable @inline(__always)
+    static func weightedValues(
+        _ weights: UnsafePointer<Self>, rowLength: Int, positions: Int, values: UnsafePointer<Self>, heads: Int,
+        headWidth hd: Int, into output: UnsafeMutablePointer<Self>
+    ) {
+        let width = heads * hd
         guard hd % 16 == 0 else {
             for f in 0..<width {
-                let w = scratch + f / hd * rowLength
+                let w = weights + f / hd * rowLength
                 var o: Self = 0
                 for s in 0..<positions { o = o.addingProduct(w[s], values[s * width + f]) }
                 output[f] = o
             }
             return
         }
-        @inline(__always) func weights(_ feature: Int) -> UnsafeMutablePointer<Self> { scratch + feature / hd * rowLength }
-        var f = 0
-        while f + 128 <= width {
-            let (w0, w1, w2, w3) = (weights(f), weights(f + 16), weights(f + 32), weights(f + 48))
-            let (w4, w5, w6, w7) = (weights(f + 64), weights(f + 80), weights(f + 96), weights(f + 112))
+        // Eight vectors from feature f; vector j's head is (f + 16j) / hd, which for vectorsPerHead = hd / 16 in
+        // {2, 4, 8} (then f is a multiple of hd) is f / hd + j / vectorsPerHead, a constant pattern the
+        // compiler sees; 0 stands for any other head width.
+        @inline(__always) func eightVectors(from f: Int, vectorsPerHead: Int) {
+            @inline(__always) func w(_ j: Int) -> UnsafePointer<Self> {
+                weights + (vectorsPerHead == 0 ? (f + 16 * j) / hd : f / hd + j / vectorsPerHead) * rowLength
+            }
+            let (w0, w1, w2, w3, w4, w5, w6, w7) = (w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7))
             var (o0, o1, o2, o3) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
             var (o4, o5, o6, o7) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
             var v = values + f
@@ -138,10 +191,19 @@ extension CachedAttentionKernels {
             let o = output + f
             o.store16(o0, 0); o.store16(o1, 16); o.store16(o2, 32); o.store16(o3, 48)
             o.store16(o4, 64); o.store16(o5, 80); o.store16(o6, 96); o.store16(o7, 112)
+        }
+        var f = 0
+        while f + 128 <= width {
+            switch hd {
+            case 32: eightVectors(from: f, vectorsPerHead: 2)
+            case 64: eightVectors(from: f, vectorsPerHead: 4)
+            case 128: eightVectors(from: f, vectorsPerHead: 8)
+            default: eightVectors(from: f, vectorsPerHead: 0)
+            }
             f += 128
         }
         while f < width {
-            let w = weights(f)
+            let w = weights + f / hd * rowLength
             var o = SIMD16<Self>()
             for s in 0..<positions { o = o.addingProduct(SIMD16(repeating: w[s]), values.load16(s * width + f)) }
             output.store16(o, f)

@@ -70,8 +70,8 @@ extension MatmulKernels {
 
     /// C[rows, columns of `columnPanels`] of one matrix (B has `panels` micro-panels per k-block in all),
     /// k-block after k-block. Within a block, each row panel of A stays in cache while it meets every B
-    /// micro-panel, streamed from L2. A is read in place, except a last partial panel, which is first
-    /// copied into a zero-padded panel.
+    /// micro-panel, streamed from L2. A row panel is first packed (`packRowPanel`), except the full panels
+    /// of a transposed A, which are read in place.
     static func multiplyBlock(
         _ problem: GemmProblem<Self>, matrix: Int, rows: Range<Int>, columnPanels: Range<Int>,
         packedB: UnsafePointer<Self>, panels: Int, bInPlace: Bool = false
@@ -88,7 +88,8 @@ extension MatmulKernels {
             let loadC = problem.accumulate || p0 > 0
             for i in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
                 let panelRows = i..<min(i + mr, rows.upperBound)
-                let inPlace = panelRows.count == mr
+                // A transposed A's step is 8 consecutive values, read in place; every other panel is packed.
+                let inPlace = panelRows.count == mr && a.transposed
                 if !inPlace { packRowPanel(a, matrix: matrix, rows: panelRows, depth: depth, into: scratch) }
                 for jp in columnPanels {
                     let j = jp * nr
@@ -98,21 +99,12 @@ extension MatmulKernels {
                         : packedB + p0 * panels * nr + jp * depth.count * nr
                     let bStride = fromB ? problem.b.leading : nr
                     let (corner, columns) = (c + i * ldc + j, min(nr, problem.n - j))
-                    // Each call passes one stride as a literal, so that after inlining the tile addresses A
-                    // with constant offsets instead of a chain of run-time multiples.
-                    if !inPlace {
-                        multiplyTile(depth: depth.count, a: packedPanel, rowStride: 1, stepStride: mr, b: bPanel,
-                                     bStride: bStride, c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
-                                     edgeTile: edgeTile)
-                    } else if a.transposed {
-                        multiplyTile(depth: depth.count, a: aBase + p0 * a.leading + i, rowStride: 1,
-                                     stepStride: a.leading, b: bPanel, bStride: bStride, c: corner, ldc: ldc, rows: mr, columns: columns,
-                                     loadC: loadC, edgeTile: edgeTile)
-                    } else {
-                        multiplyTile(depth: depth.count, a: aBase + i * a.leading + p0, rowStride: a.leading,
-                                     stepStride: 1, b: bPanel, bStride: bStride, c: corner, ldc: ldc, rows: mr, columns: columns,
-                                     loadC: loadC, edgeTile: edgeTile)
-                    }
+                    // Row stride 1 as a literal, so that after inlining the tile addresses A's 8 values of a
+                    // step with constant offsets from one pointer.
+                    let (panel, stepStride) = inPlace ? (aBase + p0 * a.leading + i, a.leading) : (packedPanel, mr)
+                    multiplyTile(depth: depth.count, a: panel, rowStride: 1, stepStride: stepStride, b: bPanel,
+                                 bStride: bStride, c: corner, ldc: ldc, rows: panelRows.count, columns: columns, loadC: loadC,
+                                 edgeTile: edgeTile)
                 }
             }
         }

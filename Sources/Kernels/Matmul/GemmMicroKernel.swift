@@ -14,9 +14,9 @@ extension MatmulKernels {
     /// `C[tile] = (loadC ? C[tile] : 0) + op(A)[tile rows, depth] · Bpanel` as one FMA chain per element,
     /// increasing in `p`.
     ///
-    /// `op(A)[r, p]` of the tile is read in place at `a[r*rowStride + p*stepStride]` (row-major A: `(lda, 1)`,
-    /// transposed A: `(1, lda)`, a padded edge panel: `(1, GemmTile.rows)`), so A is never copied: each row
-    /// (or each step) is a sequential stream the hardware prefetches. `b` is a B micro-panel (`depth`
+    /// `op(A)[r, p]` of the tile is read at `a[r*rowStride + p*stepStride]` (a transposed A in place:
+    /// `(1, lda)`; a packed row panel: `(1, GemmTile.rows)`), each step's 8 values from one pointer at
+    /// constant offsets. `b` is a B micro-panel (`depth`
     /// steps of `GemmTile.columns` values, `bStride` apart: `GemmTile.columns` when packed, B's row stride when
     /// read in place); `c` addresses a full tile with row stride `ldc`. Every lane of
     /// every accumulator is one output element's chain `s = fma(a[i,p], b[p,j], s)`.

@@ -8,17 +8,33 @@ struct GemmOperand<Scalar> {
 }
 
 extension MatmulKernels {
-    /// Copies the last, partial row panel `op(A)[rows, depth]` (fewer than `GemmTile.rows` rows) into
-    /// `depth.count` steps of `GemmTile.rows` values, zero past the last row, so that the full-size register
-    /// tile reads no memory outside A. The zero rows feed lanes whose results are never stored.
+    /// Copies the row panel `op(A)[rows, depth]` (at most `GemmTile.rows` rows) into `depth.count` steps of
+    /// `GemmTile.rows` values, zero past the last row. The register tile then reads its broadcasts from one
+    /// pointer at constant offsets: reading 8 rows of an untransposed A in place needs 8 row addresses per
+    /// step, more than the general-purpose registers hold next to the loop's own, and the compiler's choice of
+    /// which addresses to spill and reload in the loop then changed with unrelated edits elsewhere in the
+    /// module (measured: ±15% on the products of a decoding step). For a partial panel, the zero rows feed
+    /// lanes whose results are never stored, so the tile reads no memory outside A.
     static func packRowPanel(
         _ a: GemmOperand<Self>, matrix: Int, rows: Range<Int>, depth: Range<Int>,
         into packed: UnsafeMutablePointer<Self>
     ) {
         let mr = GemmTile.rows
         let source = a.base + matrix * a.stride
-        for (step, p) in depth.enumerated() {
-            let to = packed + step * mr
+        var first = 0
+        if rows.count == mr && !a.transposed {
+            // Blocks of 16 steps: 8 row pieces in, transposed in registers, 8 vectors of 2 steps each out.
+            let row = source + rows.lowerBound * a.leading + depth.lowerBound
+            while first + 16 <= depth.count {
+                var block = InlineArray<8, SIMD16<Self>>(repeating: SIMD16())
+                for r in 0..<mr { block[r] = row.load16(r * a.leading + first) }
+                block = transposed(block)
+                for v in 0..<mr { (packed + first * mr).store16(block[v], v * 16) }
+                first += 16
+            }
+        }
+        for step in first..<depth.count {
+            let p = depth.lowerBound + step, to = packed + step * mr
             for r in 0..<rows.count {
                 let i = rows.lowerBound + r
                 to[r] = source[a.transposed ? p * a.leading + i : i * a.leading + p]
@@ -71,10 +87,6 @@ extension MatmulKernels {
 
     /// Writes the transpose of the 16×16 block with rows at `source + r*sourceStride` to rows at
     /// `destination + c*destinationStride`.
-    ///
-    /// Viewing the block as 256 values in row-major order, splitting them into even- and odd-indexed values
-    /// rotates the 8-bit index right by one bit; four such rounds swap the row and column nibbles, which is
-    /// the transpose. Each round is 16 two-vector shuffles.
     @inline(__always)
     static func transpose16x16(
         from source: UnsafePointer<Self>, stride sourceStride: Int,
@@ -82,15 +94,30 @@ extension MatmulKernels {
     ) {
         var rows = InlineArray<16, SIMD16<Self>>(repeating: SIMD16())
         for r in 0..<16 { rows[r] = source.load16(r * sourceStride) }
+        rows = transposed(rows)
+        for c in 0..<16 { destination.store16(rows[c], c * destinationStride) }
+    }
+
+    /// `count` rows of 16 values (`count` a power of two, at most 16) transposed: viewing them as 16·count
+    /// values in row-major order (index = row · 16 + lane), value (r, c) moves to index c · count + r, so
+    /// the result, read in order, is column 0's `count` values, then column 1's, and so on (for 16 rows, row c
+    /// of the result is column c).
+    ///
+    /// Splitting the values into even- and odd-indexed ones rotates the index right by one bit; four such
+    /// rounds move the 4 lane bits above the row bits, which is the transpose. Each round is count/2
+    /// two-vector shuffles.
+    @inline(__always)
+    static func transposed<let count: Int>(_ rows: InlineArray<count, SIMD16<Self>>) -> InlineArray<count, SIMD16<Self>> {
+        var rows = rows
         for _ in 0..<4 {
             var next = rows
-            for k in 0..<8 {
+            for k in 0..<count / 2 {
                 let pair = SIMD32(lowHalf: rows[2 * k], highHalf: rows[2 * k + 1])
                 next[k] = pair.evenHalf
-                next[k + 8] = pair.oddHalf
+                next[k + count / 2] = pair.oddHalf
             }
             rows = next
         }
-        for c in 0..<16 { destination.store16(rows[c], c * destinationStride) }
+        return rows
     }
 }
