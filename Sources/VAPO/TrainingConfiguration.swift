@@ -69,7 +69,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// The policy's λ when Length-Adaptive GAE is off (and the critic's too when Decoupled-GAE is off).
     public var lambdaPolicy = 0.95
     /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l), the paper's 0.05 by default (issue 5). Toy responses shorter
-    /// than 40 tokens then sit at the floor λ_min; `0.5` scales the rule to toy lengths (Specs/vapo.md, "α").
+    /// than 40 tokens then sit at the floor λ_min; `0.5`–`1.0` scale the rule to toy lengths (Specs/vapo.md, "α at
+    /// toy scale"; `Benchmarks/rl-bar.sh` uses 1.0).
     public var alpha = 0.05
     /// The floor of the length-adaptive λ (rl-math convention §3): the raw formula is ≤ 0 below 1/α tokens.
     public var lambdaMin = 0.5
