@@ -2,7 +2,10 @@
 # Issue 5's experiment: VAPO raises the short-SFT policy's held-out greedy accuracy on column addition within
 # 10 minutes of RL on two cores (README, "The RL result"; every run so far in Benchmarks/rl-bar-log.md).
 #
-#     Benchmarks/rl-bar.sh [--seed N] [--out DIR]
+#     Benchmarks/rl-bar.sh [--seed N] [--out DIR] [-- more vapo train flags]
+#
+# Flags after `--` go to `vapo train` after the experiment's own and override them (the last value of a flag
+# wins), e.g. `-- --preset vapo-no-clip-higher --steps 600` for an ablation (Benchmarks/README.md, "rl-bar").
 #
 # 1. `vapo sft --steps 300`: the documented short SFT (addition up to 4 digits, about a minute on 2 threads),
 #    written once to runs/sft-short and reused.
@@ -22,7 +25,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --seed) seed="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
-        *) echo "usage: $0 [--seed N] [--out DIR]" >&2; exit 2 ;;
+        --) shift; break ;;
+        *) echo "usage: $0 [--seed N] [--out DIR] [-- more vapo train flags]" >&2; exit 2 ;;
     esac
 done
 out="${out:-runs/rl-bar-seed$seed}"
@@ -34,4 +38,4 @@ if [ ! -f runs/sft-short/policy.safetensors ]; then
 fi
 "$vapo" train --init-checkpoint runs/sft-short/policy.safetensors --seed "$seed" --threads 2 \
     --min-difficulty 2 --max-difficulty 3 --alpha 1.0 --actor-lr 2e-5 \
-    --steps 1200 --time-limit 600 --eval-problems 400 --eval-every 100 --out "$out"
+    --steps 1200 --time-limit 600 --eval-problems 400 --eval-every 100 --out "$out" "$@"
