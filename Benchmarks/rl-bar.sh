@@ -19,14 +19,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() { echo "usage: $0 [--seed N] [--out DIR] [-- more vapo train flags]" >&2; exit 2; }
 seed=0
 out=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --seed) seed="$2"; shift 2 ;;
-        --out) out="$2"; shift 2 ;;
+        --seed) [ $# -ge 2 ] || usage; seed="$2"; shift 2 ;;
+        --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
         --) shift; break ;;
-        *) echo "usage: $0 [--seed N] [--out DIR] [-- more vapo train flags]" >&2; exit 2 ;;
+        *) usage ;;
     esac
 done
 out="${out:-runs/rl-bar-seed$seed}"
