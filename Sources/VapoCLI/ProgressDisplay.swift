@@ -15,7 +15,7 @@ struct ProgressDisplay {
     /// The line of a step: step, mean reward, held-out accuracy (when evaluated), rollout accuracy, mean
     /// response length, elapsed and estimated remaining time.
     static func line(step: Int, of steps: Int, metrics: [String: Double], accuracyKey: String, elapsed: Double, left: Double) -> String {
-        func value(_ key: String, _ format: String) -> String { metrics[key].map { String(format: format, $0) } ?? "-" }
+        func value(_ key: String, _ format: String) -> String { formatted(metrics, key, format) }
         let heldOut = metrics[accuracyKey].map { String(format: "%5.1f%%", 100 * $0) } ?? "     -"
         return "step \(String(format: "%4d", step))/\(steps)  reward \(value("critic/score/mean", "%+.3f"))"
             + "  held-out \(heldOut)  rollout acc \(value("vapo/accuracy", "%5.3f"))"
@@ -25,7 +25,7 @@ struct ProgressDisplay {
     /// The line of a set-up step (a `reward_model/*` or a `value_pretrain/*` record): the phase, its step out
     /// of the configured budget, the step's measures on its fresh batch, and the elapsed time.
     static func setUpLine(_ record: [String: Double], configuration c: TrainingConfiguration, elapsed: Double) -> String {
-        func value(_ key: String, _ format: String) -> String { record[key].map { String(format: format, $0) } ?? "-" }
+        func value(_ key: String, _ format: String) -> String { formatted(record, key, format) }
         if let step = record["reward_model/step"] {
             return "set-up: reward model \(Int(step) + 1)/\(c.rewardModelSteps)  loss \(value("reward_model/loss", "%.4f"))"
                 + "  accuracy \(value("reward_model/accuracy", "%5.3f"))  \(clock(elapsed)) elapsed"
@@ -34,6 +34,11 @@ struct ProgressDisplay {
         return "set-up: value pretraining \(step + 1)/\(c.valuePretrainingSteps)  vf_loss \(value("value_pretrain/vf_loss", "%.4f"))"
             + "  explained var \(value("value_pretrain/vf_explained_var", "%+.3f")) (stops at \(c.valuePretrainingExplainedVariance))"
             + "  \(clock(elapsed)) elapsed"
+    }
+
+    /// `metrics[key]` printed with `format`, or "-" when the record does not have it.
+    private static func formatted(_ metrics: [String: Double], _ key: String, _ format: String) -> String {
+        metrics[key].map { String(format: format, $0) } ?? "-"
     }
 
     /// Shows one step's line.

@@ -62,11 +62,15 @@ func processorSeconds() -> Double {
 func timed(warmup: Int, repeats: Int, cpuTime: Bool, _ body: (Int) -> Void) -> [Double] {
     let clock = ContinuousClock()
     return (0..<(warmup + repeats)).compactMap { run in
-        let start = processorSeconds()
-        let elapsed = clock.measure { body(run) }
-        let seconds = cpuTime
-            ? processorSeconds() - start
-            : Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds: Double
+        if cpuTime {
+            let start = processorSeconds()
+            body(run)
+            seconds = processorSeconds() - start
+        } else {
+            let elapsed = clock.measure { body(run) }
+            seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
         return run < warmup ? nil : seconds
     }
 }
