@@ -20,13 +20,18 @@ struct CustomOperationTests {
 
     @Test("a custom op's vector-Jacobian product reaches each input, composed with primitives before and after, as finite differences say")
     func gradientCheck() async {
-        await propertyCheck(count: 20, input: Gen.int(in: 1...9), Gen.int(in: 0...1_000_000)) { count, seed in
+        func check(count: Int, seed: Int) {
             var random = TestRandom(seed: seed)
             let inputs = [random.tensor([count]), random.tensor([count]), random.tensor([count])]
             let error = gradientError(inputs, seed: seed) { v in
                 Self.cubeAndProduct(v[0].tanh(), v[1] * 2, v[2]).exp().scaled(by: 0.5)
             }
-            #expect(error <= GradientCheckTests.tolerance)
+            #expect(error <= GradientCheckTests.tolerance, "count \(count), seed \(seed)")
+        }
+        // A case a random run once drew (error 3.8e-5 before the check allowed for the quotient's rounding).
+        check(count: 1, seed: 751_680)
+        await propertyCheck(count: 20, input: Gen.int(in: 1...9), Gen.int(in: 0...1_000_000)) { count, seed in
+            check(count: count, seed: seed)
         }
     }
 
