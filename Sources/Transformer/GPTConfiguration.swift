@@ -15,14 +15,20 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
     public var context: Int
     /// Number of token ids V.
     public var vocabulary: Int
+    /// Number F of per-token input features the model reads beside the token ids (0: none, every policy). A
+    /// value model that reads the policy's surprise at the written tokens has F > 0: its input at position t
+    /// gains `features[t] · feature_embedding.weight`, and its scalar head gains `features[t] · feature_head.weight`
+    /// (Specs/model.md, "Per-token input features").
+    public var tokenFeatures: Int
 
     /// A configuration with the given fields (not yet validated; see `validated()`).
-    public init(layers: Int = 4, width: Int = 128, heads: Int = 4, context: Int = 128, vocabulary: Int = 26) {
+    public init(layers: Int = 4, width: Int = 128, heads: Int = 4, context: Int = 128, vocabulary: Int = 26, tokenFeatures: Int = 0) {
         self.layers = layers
         self.width = width
         self.heads = heads
         self.context = context
         self.vocabulary = vocabulary
+        self.tokenFeatures = tokenFeatures
     }
 
     /// Decodes a JSON object in which every field is optional: a missing field takes its default. Decoding
@@ -35,7 +41,22 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
         heads = try container.decodeIfPresent(Int.self, forKey: .heads) ?? defaults.heads
         context = try container.decodeIfPresent(Int.self, forKey: .context) ?? defaults.context
         vocabulary = try container.decodeIfPresent(Int.self, forKey: .vocabulary) ?? defaults.vocabulary
+        tokenFeatures = try container.decodeIfPresent(Int.self, forKey: .tokenFeatures) ?? defaults.tokenFeatures
     }
+
+    /// Encodes every field, except `tokenFeatures` when it is 0, so that a policy's configuration (and every
+    /// checkpoint written before the field existed) keeps its bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(width, forKey: .width)
+        try container.encode(heads, forKey: .heads)
+        try container.encode(context, forKey: .context)
+        try container.encode(vocabulary, forKey: .vocabulary)
+        if tokenFeatures != 0 { try container.encode(tokenFeatures, forKey: .tokenFeatures) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case layers, width, heads, context, vocabulary, tokenFeatures }
 
     /// Features per attention head, width / heads.
     public var headWidth: Int { width / heads }
@@ -48,6 +69,9 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
         let fields = [("layers", layers), ("width", width), ("heads", heads), ("context", context), ("vocabulary", vocabulary)]
         for (field, value) in fields where value < 1 {
             throw .outOfRange(field: field, value: value, allowed: "1 or more")
+        }
+        if tokenFeatures < 0 {
+            throw .outOfRange(field: "tokenFeatures", value: tokenFeatures, allowed: "0 or more")
         }
         if width % heads != 0 {
             throw .outOfRange(field: "heads", value: heads, allowed: "a divisor of width \(width)")

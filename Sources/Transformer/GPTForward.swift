@@ -6,9 +6,12 @@ extension GPT {
     ///
     /// x = token_embedding[ids] + position_embedding[0..<length]; each block adds attention of its
     /// normalised input, then the MLP of its normalised input, to the residual stream x; the trunk ends with
-    /// `final_norm`. Uses `parameters` (same order and shapes as the model's) when given.
-    public func hidden(_ tokens: TokenBatch, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
+    /// `final_norm`. A model with `tokenFeatures` F > 0 reads `features` [batch, length, F] too:
+    /// x gains features · feature_embedding.weight. Uses `parameters` (same order and shapes as the model's)
+    /// when given.
+    public func hidden(_ tokens: TokenBatch, features: Tensor<Scalar>? = nil, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
         checkParameterList(list)
+        checkFeatures(features, tokens)
         let (b, t, d) = (tokens.batch, tokens.length, configuration.width)
         precondition(t >= 1 && t <= configuration.context, "GPT: sequence length \(t) outside 1...\(configuration.context)")
         for id in tokens.ids {
@@ -24,6 +27,7 @@ extension GPT {
 
         var x = parameters[indices.tokenEmbedding].embedding(tokens.ids, indexShape: [b, t])
             + parameters[indices.positionEmbedding].slice(0..<t, axis: 0)
+        if let features, let embedding = indices.featureEmbedding { x = x + features.linear(weight: parameters[embedding]) }
         for block in indices.blocks {
             let qkv = linear(norm(x, block.attentionNorm), block.qkv)
             x = x + linear(qkv.causalSelfAttention(heads: configuration.heads), block.output)
@@ -40,14 +44,27 @@ extension GPT {
         return hidden(tokens, parameters: list).linear(weight: (list ?? parameters)[indices.head.weight])
     }
 
-    /// One scalar per position [batch, length] of a scalar head: hidden · scalar_head.weight + scalar_head.bias.
-    /// The value model's V at every position; the reward model reads it at EOS (`rewards(_:at:)`).
-    public func values(_ tokens: TokenBatch, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
+    /// One scalar per position [batch, length] of a scalar head: hidden · scalar_head.weight + scalar_head.bias,
+    /// plus features · feature_head.weight with `tokenFeatures` > 0. The value model's V at every position; the
+    /// reward model reads it at EOS (`rewards(_:at:)`).
+    public func values(_ tokens: TokenBatch, features: Tensor<Scalar>? = nil, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
         precondition(head == .scalar, "values need a scalar head; this model has \(head)")
         let parameters = list ?? self.parameters
-        let scalars = hidden(tokens, parameters: list).linear(
+        var scalars = hidden(tokens, features: features, parameters: list).linear(
             weight: parameters[indices.head.weight], bias: indices.head.bias.map { parameters[$0] })
+        if let features, let featureHead = indices.featureHead { scalars = scalars + features.linear(weight: parameters[featureHead]) }
         return scalars.reshaped([tokens.batch, tokens.length])
+    }
+
+    /// A model with `tokenFeatures` F > 0 is given features [batch, length, F]; one without is given none.
+    func checkFeatures(_ features: Tensor<Scalar>?, _ tokens: TokenBatch) {
+        let f = configuration.tokenFeatures
+        guard let features else {
+            precondition(f == 0, "GPT: this model reads \(f) features per token and was given none")
+            return
+        }
+        precondition(f > 0, "GPT: this model reads no token features and was given features \(features.shape)")
+        precondition(features.shape == [tokens.batch, tokens.length, f], "GPT: features \(features.shape) for tokens [\(tokens.batch), \(tokens.length)] and \(f) features per token")
     }
 
     /// The reward model's score of each sequence [batch]: the scalar head at `positions[b]` of sequence b

@@ -9,6 +9,8 @@ struct GPTParameterIndices: Sendable {
     struct Block: Sendable { let attentionNorm: Norm, qkv: Linear, output: Linear, mlpNorm: Norm, up: Linear, down: Linear }
 
     let tokenEmbedding: Int, positionEmbedding: Int
+    /// `feature_embedding.weight` and, with a scalar head, `feature_head.weight`, when the model reads features.
+    let featureEmbedding: Int?, featureHead: Int?
     let blocks: [Block]
     let finalNorm: Norm
     /// `lm_head.weight`, or `scalar_head.weight` and `scalar_head.bias`.
@@ -25,6 +27,8 @@ struct GPTParameterIndices: Sendable {
         func norm(_ name: String) -> Norm { Norm(scale: at("\(name).scale"), offset: at("\(name).offset")) }
         tokenEmbedding = at("token_embedding")
         positionEmbedding = at("position_embedding")
+        featureEmbedding = position["feature_embedding.weight"]
+        featureHead = position["feature_head.weight"]
         blocks = (0..<layers).map { layer in
             let block = "blocks.\(layer)"
             return Block(

@@ -48,6 +48,8 @@ extension GPTConfiguration {
             [constant("\(name).scale", [d], 1), constant("\(name).offset", [d], 0)]
         }
         var list = [weight("token_embedding", [vocabulary, d]), weight("position_embedding", [context, d])]
+        // Per-token features start at zero weight: a model made from one without features computes what it did.
+        if tokenFeatures > 0 { list.append(constant("feature_embedding.weight", [tokenFeatures, d], 0)) }
         for layer in 0..<layers {
             let block = "blocks.\(layer)"
             list += layerNorm("\(block).attention_norm")
@@ -68,6 +70,7 @@ extension GPTConfiguration {
             list.append(weight("lm_head.weight", [d, vocabulary]))
         case .scalar:
             list += [weight("scalar_head.weight", [d, 1]), constant("scalar_head.bias", [1], 0)]
+            if tokenFeatures > 0 { list.append(constant("feature_head.weight", [tokenFeatures, 1], 0)) }
         }
         return list
     }

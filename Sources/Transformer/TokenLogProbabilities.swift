@@ -9,6 +9,10 @@ public struct TokenLogProbabilities<Scalar: KernelScalar> {
     /// [batch, length]. At a response position t: the entropy −Σ_v p(v | x_<t)·log p(v | x_<t) of the
     /// distribution that x_t was drawn from. 0 at every other position.
     public let entropies: Tensor<Scalar>
+    /// [batch, length]. At a response position t: max_v log p(v | x_0 … x_{t−1}), the log-probability of the
+    /// token the policy expected most, so that `logProbabilities − topLogProbabilities` ≤ 0 is the policy's
+    /// surprise at the token written (0 when it wrote its own first choice). 0 at every other position.
+    public let topLogProbabilities: Tensor<Scalar>
 }
 
 extension GPT {
@@ -38,11 +42,13 @@ extension GPT {
         let targets = (0..<b).flatMap { row in (1..<t).map { tokens[row, $0] } }
         let picked = logSoftmax.gathering(atLastAxis: targets)
         let entropy = -(logSoftmax.exp() * logSoftmax).sum(alongAxis: -1)
+        let top = logSoftmax.max(alongAxis: -1)
         let mask = Tensor(shape: [b, t], scalars: responseMask)
         func alignedToTokens(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
             // Selection (not multiplication) so that positions outside the response are exactly +0.
             Tensor.select(mask, Tensor.concatenate([Tensor(zeros: [b, 1]), x], axis: 1), Tensor(0))
         }
-        return TokenLogProbabilities(logProbabilities: alignedToTokens(picked), entropies: alignedToTokens(entropy))
+        return TokenLogProbabilities(
+            logProbabilities: alignedToTokens(picked), entropies: alignedToTokens(entropy), topLogProbabilities: alignedToTokens(top))
     }
 }

@@ -32,7 +32,8 @@ public struct CriticObjective<S: KernelScalar & RLRealScalar>: Sendable {
             }
             let tape = Tape<S>()
             let variables = critic.parameters.map { tape.variable($0) }
-            let values = critic.valuesBeforeTokens(batch.tokens, parameters: variables)
+            let features = rollout.criticFeatures.map { all in SurpriseFeatures.tensor(part.map { all[$0] }, in: batch) }
+            let values = critic.valuesBeforeTokens(batch.tokens, features: features, parameters: variables)
             let valueLoss = ValueLoss(
                 values: values.sequenceRows, returns: batch.padded(part.map { returns[$0] }, with: 0), masks: masks,
                 clipping: clipping, aggregation: .tokenLevel, normalizer: normalizer)

@@ -7,11 +7,14 @@ extension TrainingConfiguration {
     ]
 
     /// Every preset name, as `preset(named:)` and the command line accept them.
-    public static let presetNames = ["vapo", "ppo", "grpo", "dapo"] + ablationNames
+    public static let presetNames = ["vapo", "vapo-paper", "ppo", "grpo", "dapo"] + ablationNames
 
     /// The preset called `name`; another name is an error listing the known ones.
     ///
-    /// - `vapo`: every default (all seven components on).
+    /// - `vapo`: every default (all seven components on), sized for toy lengths (Specs/vapo.md, "Defaults").
+    /// - `vapo-paper`: VAPO with the paper's own constants where they are scale-free: α = 0.05, actor and
+    ///   critic learning rates 1e-6 and 2e-6, 16 samples per prompt, 50 Value-Pretraining steps, and the paper's
+    ///   critic, which reads the tokens only (`criticReadsSurprise` off). Batch sizes stay at toy scale.
     /// - `ppo`, the paper's vanilla PPO: the seven components off, so λ = 0.95 for the policy and the critic,
     ///   a symmetric ε = 0.2, a sample-level loss and 1 sample per prompt (`promptsPerStep · samplesPerPrompt`
     ///   prompts); the critic still starts from a reward model.
@@ -22,6 +25,13 @@ extension TrainingConfiguration {
         var configuration = TrainingConfiguration()
         switch name {
         case "vapo": break
+        case "vapo-paper":
+            configuration.alpha = 0.05
+            configuration.actorLearningRate = 1e-6
+            configuration.criticLearningRate = 2e-6
+            configuration.samplesPerPrompt = 16
+            configuration.valuePretrainingSteps = 50
+            configuration.criticReadsSurprise = false
         case "ppo":
             configuration.algorithm = .ppo
             configuration.switchOffVAPOComponents()

@@ -23,6 +23,11 @@ public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
     public var oldLogProbabilities: [[Scalar]] = []
     /// The entropy of the sampling policy's distribution at each response token.
     public var entropies: [[Scalar]] = []
+    /// max_v log π_old(v | prefix) at each response token: the log-probability of the policy's first choice.
+    public var topLogProbabilities: [[Scalar]] = []
+    /// The critic's input features per sequence ([length · `SurpriseFeatures.count`]) when the critic reads
+    /// the policy's surprise, else nil.
+    public var criticFeatures: [[Scalar]]?
     /// V(state before token t) from the critic, when there is one.
     public var values: [[Scalar]]?
     /// log π_ref of each response token under GRPO's frozen reference policy.
@@ -49,30 +54,50 @@ public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
     /// The sequence-level scores, as the scalar.
     public var scores: [Scalar] { responses.map { Scalar($0.score) } }
 
-    /// Fills the sampling policy's log-probabilities and entropies, the critic's values and the reference's
-    /// log-probabilities (each for the models given), by forward passes without a tape over chunks of
-    /// `chunkSize` responses. The policy and the reference are scored at the rollout `temperature`, under
-    /// softmax(logits / T): the distribution the responses were drawn from.
+    /// Fills the sampling policy's log-probabilities, entropies and first-choice log-probabilities, the
+    /// critic's values (and, for a critic that reads token features, its `SurpriseFeatures`, computed from the
+    /// policy's scores, so that critic needs `policy`) and the reference's log-probabilities, each for the
+    /// models given, by forward passes without a tape over chunks of `chunkSize` responses. The policy and
+    /// the reference are scored at the rollout `temperature`, under softmax(logits / T): the distribution the
+    /// responses were drawn from.
     public mutating func score(
         policy: GPT<Scalar>?, critic: GPT<Scalar>?, reference: GPT<Scalar>?, chunkSize: Int, temperature: Scalar = 1
     ) {
+        let readsFeatures = (critic?.configuration.tokenFeatures ?? 0) > 0
+        precondition(!readsFeatures || policy != nil, "Rollout.score: a critic that reads the policy's surprise needs the policy")
+        precondition(!readsFeatures || critic?.configuration.tokenFeatures == SurpriseFeatures.count,
+                     "Rollout.score: the critic reads \(critic?.configuration.tokenFeatures ?? 0) features; SurpriseFeatures has \(SurpriseFeatures.count)")
         let sequences = responses.map(\.tokens)
-        var logProbabilities: [[Scalar]] = [], entropies: [[Scalar]] = [], values: [[Scalar]] = [], references: [[Scalar]] = []
+        var logProbabilities: [[Scalar]] = [], entropies: [[Scalar]] = [], tops: [[Scalar]] = []
+        var values: [[Scalar]] = [], references: [[Scalar]] = [], features: [[Scalar]] = []
         for chunk in Self.chunks(count, size: chunkSize) {
             let batch = PaddedBatch<Scalar>(sequences: Array(sequences[chunk]), responseMasks: Array(responseMasks[chunk]))
             if let policy {
                 let scored = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature)
                 logProbabilities += batch.unpadded(scored.logProbabilities.sequenceRows)
                 entropies += batch.unpadded(scored.entropies.sequenceRows)
+                tops += batch.unpadded(scored.topLogProbabilities.sequenceRows)
             }
-            if let critic { values += batch.unpadded(critic.valuesBeforeTokens(batch.tokens).sequenceRows) }
+            if let critic {
+                var input: Tensor<Scalar>?
+                if readsFeatures {
+                    let rows = chunk.map {
+                        SurpriseFeatures.of(responseMask: responseMasks[$0], logProbabilities: logProbabilities[$0], topLogProbabilities: tops[$0])
+                    }
+                    features += rows
+                    input = SurpriseFeatures.tensor(rows, in: batch)
+                }
+                values += batch.unpadded(critic.valuesBeforeTokens(batch.tokens, features: input).sequenceRows)
+            }
             if let reference {
                 references += batch.unpadded(reference.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature).logProbabilities.sequenceRows)
             }
         }
         oldLogProbabilities = logProbabilities
         self.entropies = entropies
+        topLogProbabilities = tops
         self.values = critic == nil ? nil : values
+        criticFeatures = readsFeatures ? features : nil
         referenceLogProbabilities = reference == nil ? nil : references
     }
 
@@ -87,8 +112,10 @@ extension GPT where Scalar: RLScalar {
     /// position t − 1, which has read tokens 0 … t − 1; 0 at position 0 (no state precedes the first token).
     /// This is the alignment GAE expects (Specs/rl-math.md, "Data layout and alignment"). Recorded on the tape
     /// when the parameters are.
-    public func valuesBeforeTokens(_ tokens: TokenBatch, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
-        let perPosition = values(tokens, parameters: list)
+    /// `features` [batch, length, F] for a model that reads token features (the features of token t reach
+    /// the value of the state after it, V(before token t + 1)).
+    public func valuesBeforeTokens(_ tokens: TokenBatch, features: Tensor<Scalar>? = nil, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
+        let perPosition = values(tokens, features: features, parameters: list)
         guard tokens.length > 1 else { return Tensor(zeros: [tokens.batch, tokens.length]) }
         return Tensor.concatenate(
             [Tensor(zeros: [tokens.batch, 1]), perPosition.slice(0..<(tokens.length - 1), axis: 1)], axis: 1)

@@ -21,8 +21,9 @@ extension Trainer {
     /// type; metadata `vapo.kind` = `trainer-state`, `vapo.step`, `vapo.data_position`,
     /// `vapo.critic_schedule_step`, `vapo.prepared`, `vapo.adam.actor.step`, `vapo.adam.critic.step`,
     /// `vapo.preparation_summary` (JSON: the set-up metrics reported with the first RL step, values in
-    /// Swift's shortest round-trip form), `vapo.configuration` (the resolved configuration's JSON) and `config`
-    /// (the policy's model configuration, as `vapo sft` writes it). Same state, same bytes.
+    /// Swift's shortest round-trip form), `vapo.configuration` (the resolved configuration's JSON), `config`
+    /// (the policy's model configuration, as `vapo sft` writes it) and, when the critic's shape differs from
+    /// the policy's (a critic that reads token features), `critic_config`. Same state, same bytes.
     public func checkpoint() -> Checkpoint {
         func named(_ prefix: String, _ names: [String], _ tensors: [Tensor<Scalar>]) -> [NamedTensor] {
             zip(names, tensors).map { NamedTensor(prefix + $0, Self.stored($1)) }
@@ -40,16 +41,18 @@ extension Trainer {
         }
         let summary = preparedSummary.mapValues { "\($0)" }
         let text = { (data: Data) in String(decoding: data, as: UTF8.self) }
+        var metadata: [String: String] = [:]
+        if let critic, critic.configuration != policy.configuration { metadata["critic_config"] = text(Self.sortedJSON(critic.configuration)) }
         return Checkpoint(
             tensors: tensors,
-            metadata: [
+            metadata: metadata.merging([
                 Self.stateKind.key: Self.stateKind.value, "vapo.step": "\(completedSteps)", "vapo.data_position": "\(dataPosition)",
                 "vapo.critic_schedule_step": "\(criticScheduleStep)", "vapo.prepared": "\(prepared)",
                 "vapo.adam.actor.step": "\(actorState.stepCount)", "vapo.adam.critic.step": "\(criticStep)",
                 "vapo.preparation_summary": text(Self.sortedJSON(summary)),
                 "vapo.configuration": text(configuration.jsonData()),
                 "config": text(Self.sortedJSON(policy.configuration)),
-            ])
+            ], uniquingKeysWith: { $1 }))
     }
 
     /// The trainer `checkpoint` holds, continuing exactly where it stopped: `step()` then gives the metrics and
@@ -75,7 +78,8 @@ extension Trainer {
         prepared = try reader.json("vapo.prepared")
         preparedSummary = try reader.json("vapo.preparation_summary", as: [String: String].self).compactMapValues { Double($0) }
         if given.algorithm.usesCritic && prepared {
-            let critic = try reader.model("critic.", shape: shape, head: .scalar)
+            let criticShape: GPTConfiguration = checkpoint.metadata["critic_config"] == nil ? shape : try reader.json("critic_config")
+            let critic = try reader.model("critic.", shape: criticShape, head: .scalar)
             try reader.restore(criticOptimizer, "adam.critic.", model: critic, stepKey: "vapo.adam.critic.step")
             self.critic = critic
         }

@@ -90,6 +90,7 @@ extension TrainingConfiguration {
             try check(valueClipRange >= 0 && valueClipRange.isFinite, "valueClipRange", valueClipRange, "0 or more, or null")
         }
         try atLeast(valuePretrainingSteps, 0, "valuePretrainingSteps")
+        try atLeast(valuePretrainingPrompts, 1, "valuePretrainingPrompts")
         try check(
             valuePretrainingExplainedVariance <= 1 && valuePretrainingExplainedVariance.isFinite, "valuePretrainingExplainedVariance",
             valuePretrainingExplainedVariance, "a finite number up to 1")

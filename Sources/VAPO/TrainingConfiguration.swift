@@ -92,10 +92,18 @@ public struct TrainingConfiguration: Sendable, Hashable {
 
     /// Where the value model starts.
     public var valueInitialization: ValueInitialization = .fromRewardModel
+    /// The value model reads the sampling policy's surprise at every written token (`SurpriseFeatures`) beside
+    /// the tokens, so that it can see an error where the policy wrote what it did not expect (Specs/vapo.md,
+    /// "A critic that reads the policy's surprise"; not in the paper). Off: the paper's critic, tokens only.
+    public var criticReadsSurprise = true
     /// Value clipping range c around the rollout's values, or nil for none.
     public var valueClipRange: Double? = nil
     /// At most this many value-pretraining steps.
     public var valuePretrainingSteps = 20
+    /// Prompts per value-pretraining step, each with `effectiveSamplesPerPrompt` samples: the critic's batch
+    /// before RL starts, larger than an RL step's because sampling is cheap next to the critic's need for data
+    /// (one ±1 return per response is a noisy target).
+    public var valuePretrainingPrompts = 8
     /// Value pretraining stops early once the explained variance of a fresh batch reaches this.
     public var valuePretrainingExplainedVariance = 0.5
     /// Reward-model training steps (with `valueInitialization == .fromRewardModel`).

@@ -19,12 +19,14 @@ extension Trainer {
         guard let critic else { return }
         let c = configuration
         let sampler = ResponseSampler(task: task, configuration: c, phase: "value-pretraining")
-        let (n, k) = (c.effectivePromptsPerStep, c.effectiveSamplesPerPrompt)
+        let (n, k) = (c.valuePretrainingPrompts, c.effectiveSamplesPerPrompt)
         for step in 0..<c.valuePretrainingSteps {
             let problems = try sampler.problems(count: n, at: step * n)
             let groups = try sampler.sample(policy, problems: problems, firstPromptIndex: 0, samplesPerPrompt: k, step: step)
             var rollout = Rollout<Scalar>(responses: groups.flatMap { $0 }, samplesPerGroup: k, overlongFiltering: false)
-            rollout.score(policy: nil, critic: critic, reference: nil, chunkSize: c.microBatchSize)
+            rollout.score(
+                policy: critic.configuration.tokenFeatures > 0 ? policy : nil, critic: critic, reference: nil, chunkSize: c.microBatchSize,
+                temperature: Scalar(c.temperature))
             let values = rollout.values ?? []
             let masks = rollout.responseMasks
             let returns = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: Scalar(c.gamma))

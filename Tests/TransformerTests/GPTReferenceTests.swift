@@ -173,6 +173,40 @@ struct GPTReferenceTests {
         }
     }
 
+    @Test("a value model reading F token features adds features · feature_embedding.weight to its input and features · feature_head.weight to its head, matching the reference; every gradient, the feature weights' included, matches finite differences")
+    func tokenFeatureInputs() {
+        var configuration = Fixtures.small
+        configuration.tokenFeatures = 3
+        let values = Fixtures.randomParameters(configuration, head: .scalar, seed: 17)
+        let model = Fixtures.model(configuration, head: .scalar, values)
+        let reference = Fixtures.reference(configuration, values)
+        let tokens = Fixtures.tokens(batch: 2, length: 8, vocabulary: 11, seed: 18)
+        var random = TestRandom(seed: 19)
+        let features = (0..<2).map { _ in (0..<8).map { _ in (0..<3).map { _ in random.uniform(-1...1) } } }
+        let input = Tensor(shape: [2, 8, 3], scalars: features.flatMap { $0.flatMap { $0 } })
+        let perToken = model.values(TokenBatch(tokens), features: input)
+        #expect(relativeError(perToken.scalars, (0..<2).flatMap { reference.values(tokens[$0], features: features[$0]) }) <= Self.forwardTolerance)
+        // The features change the values (the test would pass vacuously if they were ignored).
+        var withoutFeatures = values
+        withoutFeatures["feature_embedding.weight"] = withoutFeatures["feature_embedding.weight"]!.map { _ in 0 }
+        withoutFeatures["feature_head.weight"] = withoutFeatures["feature_head.weight"]!.map { _ in 0 }
+        let blind = Fixtures.model(configuration, head: .scalar, withoutFeatures).values(TokenBatch(tokens), features: input)
+        #expect(relativeError(perToken.scalars, blind.scalars) > 1e-2)
+
+        let weights = (0..<16).map { Double($0 % 5) - 2 }
+        let analytic = Fixtures.tapeGradients(model) {
+            (model.values(TokenBatch(tokens), features: input, parameters: $0).reshaped([16]) * Tensor(shape: [16], scalars: weights)).sum()
+        }
+        let numeric = finiteDifferenceGradients(reference, names: model.names) { reference in
+            let all = (0..<2).flatMap { reference.values(tokens[$0], features: features[$0]) }
+            return zip(all, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        for name in model.names {
+            let error = relativeError(analytic[name]!, numeric[name]!)
+            #expect(error <= Self.gradientTolerance, "\(name): relative error \(error)")
+        }
+    }
+
     @Test("binary cross-entropy stays finite and exact for large logits: log(1 + e^r) − y·r without overflow")
     func binaryCrossEntropyLargeLogits() {
         let logits = Tensor<Double>(shape: [4], scalars: [800, -800, 800, -800])

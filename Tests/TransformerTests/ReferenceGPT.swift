@@ -58,11 +58,20 @@ struct ReferenceGPT {
         return y
     }
 
-    /// The final layer norm's output for each position of one sequence.
-    func hidden(_ tokens: [Int]) -> [[Double]] {
+    /// The final layer norm's output for each position of one sequence; `features[t]` (F per position) adds
+    /// features[t] · feature_embedding.weight to the input at t.
+    func hidden(_ tokens: [Int], features: [[Double]]? = nil) -> [[Double]] {
         let (embedding, positions) = (p("token_embedding"), p("position_embedding"))
         var x = tokens.enumerated().map { t, id in
             (0..<width).map { embedding[id * width + $0] + positions[t * width + $0] }
+        }
+        if let features {
+            let w = p("feature_embedding.weight")
+            for t in x.indices {
+                for (f, value) in features[t].enumerated() {
+                    for i in 0..<width { x[t][i] += value * w[f * width + i] }
+                }
+            }
         }
         for layer in 0..<layers {
             let block = "blocks.\(layer)"
@@ -84,8 +93,13 @@ struct ReferenceGPT {
     /// Next-token logits of each position of one sequence.
     func logits(_ tokens: [Int]) -> [[Double]] { hidden(tokens).map { linear($0, "lm_head", bias: false) } }
 
-    /// The scalar head at each position of one sequence.
-    func values(_ tokens: [Int]) -> [Double] { hidden(tokens).map { linear($0, "scalar_head")[0] } }
+    /// The scalar head at each position of one sequence, plus features[t] · feature_head.weight with features.
+    func values(_ tokens: [Int], features: [[Double]]? = nil) -> [Double] {
+        let head = hidden(tokens, features: features).map { linear($0, "scalar_head")[0] }
+        guard let features else { return head }
+        let w = p("feature_head.weight")
+        return head.indices.map { t in head[t] + features[t].indices.reduce(0) { $0 + features[t][$1] * w[$1] } }
+    }
 }
 
 func softmax(_ x: [Double]) -> [Double] {

@@ -31,6 +31,7 @@ final class InferenceWeights<Scalar: KernelScalar>: @unchecked Sendable {
 
     init(_ model: GPT<Scalar>) {
         precondition(model.head == .languageModel, "InferenceWeights need a language-model head; this model has \(model.head)")
+        precondition(model.configuration.tokenFeatures == 0, "InferenceWeights: a model that reads token features is not sampled from")
         let specifications = model.configuration.parameterSpecifications(head: .languageModel)
         // Weights ([in, out], rank 2, named *.weight) are packed; everything else is copied.
         func packed(_ s: ParameterSpecification) -> Bool { s.name.hasSuffix(".weight") }
