@@ -191,8 +191,9 @@ public struct CriticProbeReport: Sendable, Hashable, Encodable {
     /// The `userInfo` key that makes `encode(to:)` include the responses and the probed prefixes.
     public static let recordsKey = CodingUserInfoKey(rawValue: "vapo.criticProbe.records")!
 
-    /// The report as one JSON object with sorted keys (null for an absent figure); with `records`, also every
-    /// response and every probed prefix.
+    /// The report as one JSON object with sorted keys (`firstError` null when not asked for; a figure that is
+    /// nil, such as the correlation of a constant critic, left out); with `records`, also every response and every
+    /// probed prefix.
     public func jsonData(records: Bool = false) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
