@@ -33,6 +33,16 @@ public protocol ReasoningTask: Sendable {
     /// The text the split hash reads: the prompt, or a canonical form of it shared by problems that are the
     /// same question written differently (`85+347=` and `347+85=`), so that both land in one split.
     func splitKey(for problem: Problem) -> String
+
+    /// Whether a problem's teacher response (`Problem.responseTokens`) is a reference a response can be
+    /// compared with token by token (the critic probe's first error, Specs/vapo.md). True unless the task says
+    /// otherwise (the default implementation).
+    var hasTeacherTrace: Bool { get }
+}
+
+extension ReasoningTask {
+    /// Every task of the registry has a teacher trace.
+    public var hasTeacherTrace: Bool { true }
 }
 
 extension ReasoningTask {

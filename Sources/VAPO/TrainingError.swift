@@ -15,6 +15,10 @@ public enum TrainingError: Error, CustomStringConvertible {
     case numerical(NumericalFault)
     /// A checkpoint cannot resume this run; `reason` says why and what would.
     case resume(reason: String)
+    /// A checkpoint cannot be read as a trainer's state (`TrainerStateModels`); `reason` says why and what would.
+    case checkpoint(reason: String)
+    /// A critic-probe setting is out of range (`CriticProbeOptions`), or the task cannot give what it asks.
+    case probe(field: String, value: String, allowed: String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .model(let field, let value, let allowed): return "model: \(field) is \(value); allowed: \(allowed)"
         case .numerical(let fault): return fault.description
         case .resume(let reason): return "resume: \(reason)"
+        case .checkpoint(let reason): return "checkpoint: \(reason)"
+        case .probe(let field, let value, let allowed): return "critic probe: \(field) is \(value); allowed: \(allowed)"
         }
     }
 }

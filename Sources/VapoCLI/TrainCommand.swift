@@ -18,7 +18,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "RL-train a policy with VAPO, PPO, GRPO or DAPO on a reasoning task.")
 
     @OptionGroup var options: TrainOptions
-    @Option(help: "RL steps (1...1000000); with --resume, the total to reach.") var steps = 100
+    @Option(help: "RL steps (0...1000000; 0: only the critic's set-up, then a checkpoint of it); with --resume, the total to reach.")
+    var steps = 100
     @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
     @Option(help: "Run folder (must not hold a run, unless --resume).") var out = "runs/train"
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
@@ -39,7 +40,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Write every step's rollout to rollouts.jsonl.") var dumpRollouts = false
 
     func validate() throws {
-        guard (1...1_000_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 1...1000000") }
+        guard (0...1_000_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 0...1000000") }
         if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {
             throw CommandError("--threads is \(threads); allowed: 1...\(Parallel.maximumThreadCount)")
         }
@@ -168,7 +169,11 @@ struct TrainCommand: ParsableCommand {
             if overTime { break }
         }
         display.finish()
-        if saved != trainer.completedSteps { try folder.save(trainer.checkpoint(), step: trainer.completedSteps, keep: keepCheckpoints) }
+        // No step ran (`--steps 0`, or a resumed run already at --steps): the checkpoint of this step is written
+        // again after `prepare()`, so that it holds the critic as set up (`vapo probe-critic` reads it).
+        if saved != trainer.completedSteps || trainer.completedSteps == firstStep {
+            try folder.save(trainer.checkpoint(), step: trainer.completedSteps, keep: keepCheckpoints)
+        }
         let after = last[accuracyKey] != nil ? last : try trainer.evaluate()
         let path = folder.checkpoint(step: trainer.completedSteps)
         printTable(before: before[accuracyKey], after: after[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
