@@ -15,6 +15,9 @@
 #    a busy machine. Two settings differ from the `vapo` preset, both at toy scale (Specs/vapo.md, "α at toy
 #    scale"): α = 1.0 (the paper's 0.05 rescaled to 50-token responses: λ ≈ 0.98, as the paper's 0.05 gives
 #    at 1000 tokens) and the actor's learning rate 2e-5.
+#    Since 2026-12-07 the preset has other defaults (issue 16); the settings of 2026-12-06 that the recorded
+#    results used are pinned here (8 × 8 responses, μ = 0.1, 8 × 8 Value-Pretraining responses, the
+#    tokens-only critic), so the script still reproduces them.
 # Run it on an otherwise idle machine: the 10 minutes assume both cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +40,9 @@ vapo=.build/release/vapo
 if [ ! -f runs/sft-short/policy.safetensors ]; then
     "$vapo" sft --steps 300 --threads 2 --out runs/sft-short
 fi
+mkdir -p runs
+echo '{"valuePretrainingPrompts": 8, "criticReadsSurprise": false}' > runs/rl-bar-2026-12-06.json
 "$vapo" train --init-checkpoint runs/sft-short/policy.safetensors --seed "$seed" --threads 2 \
     --min-difficulty 2 --max-difficulty 3 --alpha 1.0 --actor-lr 2e-5 \
+    --prompts 8 --samples 8 --mu 0.1 --config runs/rl-bar-2026-12-06.json \
     --steps 1200 --time-limit 600 --eval-problems 400 --eval-every 100 --out "$out" "$@"

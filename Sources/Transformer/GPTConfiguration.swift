@@ -17,7 +17,7 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
     public var vocabulary: Int
     /// Number F of per-token input features the model reads beside the token ids (0: none, every policy). A
     /// value model that reads the policy's surprise at the written tokens has F > 0: its input at position t
-    /// gains `features[t] · feature_embedding.weight`, and its scalar head gains `features[t] · feature_head.weight`
+    /// gains `features[t] · feature_embedding.weight`, and its scalar head gains an MLP of [hidden[t]; features[t]]
     /// (Specs/model.md, "Per-token input features").
     public var tokenFeatures: Int
 
@@ -60,6 +60,9 @@ public struct GPTConfiguration: Sendable, Hashable, Codable {
 
     /// Features per attention head, width / heads.
     public var headWidth: Int { width / heads }
+
+    /// Width of the hidden layer of a scalar head's feature MLP (with `tokenFeatures` > 0): width.
+    public var featureHeadWidth: Int { width }
 
     /// Width of the MLP's hidden layer, 4·width (GPT-2).
     public var hiddenWidth: Int { 4 * width }

@@ -45,14 +45,19 @@ extension GPT {
     }
 
     /// One scalar per position [batch, length] of a scalar head: hidden · scalar_head.weight + scalar_head.bias,
-    /// plus features · feature_head.weight with `tokenFeatures` > 0. The value model's V at every position; the
-    /// reward model reads it at EOS (`rewards(_:at:)`).
+    /// plus, with `tokenFeatures` > 0, the feature MLP GELU([hidden; features] · feature_head.up.weight +
+    /// feature_head.up.bias) · feature_head.down.weight. The value model's V at every position; the reward model
+    /// reads it at EOS (`rewards(_:at:)`).
     public func values(_ tokens: TokenBatch, features: Tensor<Scalar>? = nil, parameters list: [Tensor<Scalar>]? = nil) -> Tensor<Scalar> {
         precondition(head == .scalar, "values need a scalar head; this model has \(head)")
         let parameters = list ?? self.parameters
-        var scalars = hidden(tokens, features: features, parameters: list).linear(
-            weight: parameters[indices.head.weight], bias: indices.head.bias.map { parameters[$0] })
-        if let features, let featureHead = indices.featureHead { scalars = scalars + features.linear(weight: parameters[featureHead]) }
+        let trunk = hidden(tokens, features: features, parameters: list)
+        var scalars = trunk.linear(weight: parameters[indices.head.weight], bias: indices.head.bias.map { parameters[$0] })
+        if let features, let up = indices.featureHeadUp, let down = indices.featureHeadDown {
+            let joint = Tensor.concatenate([trunk, features], axis: 2)
+            let units = joint.linear(weight: parameters[up.weight], bias: up.bias.map { parameters[$0] }).gelu()
+            scalars = scalars + units.linear(weight: parameters[down.weight])
+        }
         return scalars.reshaped([tokens.batch, tokens.length])
     }
 

@@ -9,8 +9,9 @@ struct GPTParameterIndices: Sendable {
     struct Block: Sendable { let attentionNorm: Norm, qkv: Linear, output: Linear, mlpNorm: Norm, up: Linear, down: Linear }
 
     let tokenEmbedding: Int, positionEmbedding: Int
-    /// `feature_embedding.weight` and, with a scalar head, `feature_head.weight`, when the model reads features.
-    let featureEmbedding: Int?, featureHead: Int?
+    /// `feature_embedding.weight` and, with a scalar head, the feature MLP `feature_head.up`, `feature_head.down`,
+    /// when the model reads features.
+    let featureEmbedding: Int?, featureHeadUp: Linear?, featureHeadDown: Linear?
     let blocks: [Block]
     let finalNorm: Norm
     /// `lm_head.weight`, or `scalar_head.weight` and `scalar_head.bias`.
@@ -28,7 +29,9 @@ struct GPTParameterIndices: Sendable {
         tokenEmbedding = at("token_embedding")
         positionEmbedding = at("position_embedding")
         featureEmbedding = position["feature_embedding.weight"]
-        featureHead = position["feature_head.weight"]
+        let readsFeatures = position["feature_head.up.weight"] != nil
+        featureHeadUp = readsFeatures ? linear("feature_head.up") : nil
+        featureHeadDown = readsFeatures ? linear("feature_head.down", bias: false) : nil
         blocks = (0..<layers).map { layer in
             let block = "blocks.\(layer)"
             return Block(

@@ -70,7 +70,18 @@ extension GPTConfiguration {
             list.append(weight("lm_head.weight", [d, vocabulary]))
         case .scalar:
             list += [weight("scalar_head.weight", [d, 1]), constant("scalar_head.bias", [1], 0)]
-            if tokenFeatures > 0 { list.append(constant("feature_head.weight", [tokenFeatures, 1], 0)) }
+            if tokenFeatures > 0 {
+                // A residual MLP on [hidden; features] beside the linear head: it lets the value depend on the
+                // features and the trunk jointly (after an error the value is low whatever the problem). Its
+                // output layer starts at zero, so adding it changes no value until trained; its input layer
+                // is drawn at fan-in scale so that its units start in GELU's curved range.
+                let inputs = d + tokenFeatures
+                list += [
+                    weight("feature_head.up.weight", [inputs, featureHeadWidth], 1 / Double(inputs).squareRoot()),
+                    constant("feature_head.up.bias", [featureHeadWidth], 0),
+                    constant("feature_head.down.weight", [featureHeadWidth, 1], 0),
+                ]
+            }
         }
         return list
     }

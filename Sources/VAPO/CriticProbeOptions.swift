@@ -26,6 +26,13 @@ public struct CriticProbeOptions: Sendable, Hashable, Codable {
         self.firstError = firstError
     }
 
+    /// These options with `firstError` set to `firstError`.
+    public func withFirstError(_ firstError: Bool) -> CriticProbeOptions {
+        var copy = self
+        copy.firstError = firstError
+        return copy
+    }
+
     /// Upper bound of `problems` and `continuations`: bounds the memory of one sampling call.
     public static var maximumCount: Int { 100_000 }
 

@@ -26,14 +26,15 @@ extension GPT {
 
 extension GPT {
     /// This model made to read `count` features per token: the same parameters, plus `feature_embedding.weight`
-    /// (and with a scalar head `feature_head.weight`) at zero, so that it computes exactly what this model does
-    /// until trained (Specs/model.md, "Per-token input features"). Independent of this model's storage.
-    public func readingTokenFeatures(_ count: Int) -> GPT {
+    /// (and with a scalar head the feature MLP) as Specs/model.md initialises them, drawn from `stream`. The
+    /// embedding and the MLP's output layer start at zero, so the model computes exactly what this one does
+    /// until trained ("Per-token input features"). Independent of this model's storage.
+    public func readingTokenFeatures(_ count: Int, stream: RandomStream) -> GPT {
         var shape = configuration
         shape.tokenFeatures = count
         var values = Dictionary(uniqueKeysWithValues: zip(names, parameters))
         for specification in shape.parameterSpecifications(head: head) where values[specification.name] == nil {
-            values[specification.name] = specification.initialValue(stream: RandomStream(seed: 0, name: "unused: constant"))
+            values[specification.name] = specification.initialValue(stream: stream)
         }
         do { return try GPT(configuration: shape, head: head, parameters: values).independentCopy() } catch {
             preconditionFailure("a model with features added fits its layout: \(error)")

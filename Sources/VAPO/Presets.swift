@@ -12,8 +12,8 @@ extension TrainingConfiguration {
     /// The preset called `name`; another name is an error listing the known ones.
     ///
     /// - `vapo`: every default (all seven components on), sized for toy lengths (Specs/vapo.md, "Defaults").
-    /// - `vapo-paper`: VAPO with the paper's own constants where they are scale-free: α = 0.05, actor and
-    ///   critic learning rates 1e-6 and 2e-6, 16 samples per prompt, 50 Value-Pretraining steps, and the paper's
+    /// - `vapo-paper`: VAPO with the paper's own constants where they are scale-free: α = 0.05, μ = 0.1, actor
+    ///   and critic learning rates 1e-6 and 2e-6, 16 samples per prompt, 50 Value-Pretraining steps, and the paper's
     ///   critic, which reads the tokens only (`criticReadsSurprise` off). Batch sizes stay at toy scale.
     /// - `ppo`, the paper's vanilla PPO: the seven components off, so λ = 0.95 for the policy and the critic,
     ///   a symmetric ε = 0.2, a sample-level loss and 1 sample per prompt (`promptsPerStep · samplesPerPrompt`
@@ -27,6 +27,7 @@ extension TrainingConfiguration {
         case "vapo": break
         case "vapo-paper":
             configuration.alpha = 0.05
+            configuration.mu = 0.1
             configuration.actorLearningRate = 1e-6
             configuration.criticLearningRate = 2e-6
             configuration.samplesPerPrompt = 16

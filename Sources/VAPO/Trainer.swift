@@ -90,7 +90,9 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             case .fromPolicyTrunk:
                 critic = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "critic/init"))
             }
-            if c.criticReadsSurprise { critic = critic?.readingTokenFeatures(SurpriseFeatures.count) }
+            if c.criticReadsSurprise {
+                critic = critic?.readingTokenFeatures(SurpriseFeatures.count, stream: RandomStream(seed: c.seed, name: "critic/features"))
+            }
             if c.valuePretraining { try pretrainValue() }
         }
         preparedSummary = preparationSummary()

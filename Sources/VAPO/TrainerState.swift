@@ -42,7 +42,7 @@ extension Trainer {
         let summary = preparedSummary.mapValues { "\($0)" }
         let text = { (data: Data) in String(decoding: data, as: UTF8.self) }
         var metadata: [String: String] = [:]
-        if let critic, critic.configuration != policy.configuration { metadata["critic_config"] = text(Self.sortedJSON(critic.configuration)) }
+        if let critic, critic.configuration != policy.configuration { metadata[TrainerStateModels<Scalar>.criticConfigurationKey] = text(Self.sortedJSON(critic.configuration)) }
         return Checkpoint(
             tensors: tensors,
             metadata: metadata.merging([
@@ -78,7 +78,7 @@ extension Trainer {
         prepared = try reader.json("vapo.prepared")
         preparedSummary = try reader.json("vapo.preparation_summary", as: [String: String].self).compactMapValues { Double($0) }
         if given.algorithm.usesCritic && prepared {
-            let criticShape: GPTConfiguration = checkpoint.metadata["critic_config"] == nil ? shape : try reader.json("critic_config")
+            let criticShape: GPTConfiguration = checkpoint.metadata[TrainerStateModels<Scalar>.criticConfigurationKey] == nil ? shape : try reader.json(TrainerStateModels<Scalar>.criticConfigurationKey)
             let critic = try reader.model("critic.", shape: criticShape, head: .scalar)
             try reader.restore(criticOptimizer, "adam.critic.", model: critic, stepKey: "vapo.adam.critic.step")
             self.critic = critic

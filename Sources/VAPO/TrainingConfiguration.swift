@@ -33,9 +33,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
     // MARK: Batch shape
 
     /// Prompts drawn per step (with group sampling).
-    public var promptsPerStep = 8
+    public var promptsPerStep = 16
     /// Samples per prompt, k (with group sampling).
-    public var samplesPerPrompt = 8
+    public var samplesPerPrompt = 4
     /// Responses per optimizer update; the step's responses are split into mini-batches.
     public var miniBatchSize = 16
     /// Responses per forward/backward pass; a mini-batch's gradient is accumulated over its micro-batches,
@@ -47,7 +47,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     // MARK: Optimisation
 
     /// The actor's AdamW peak learning rate.
-    public var actorLearningRate = 5e-5
+    public var actorLearningRate = 2e-5
     /// The critic's AdamW peak learning rate (VAPO: twice the actor's, so the critic moves faster).
     public var criticLearningRate = 1e-4
     /// Linear warm-up, in updates of each model's own schedule (RL steps for the actor; value-pretraining
@@ -71,7 +71,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// α of Length-Adaptive GAE: λ = 1 − 1/(α·l), the paper's 0.05 by default (issue 5). Toy responses shorter
     /// than 40 tokens then sit at the floor λ_min; `0.5`–`1.0` scale the rule to toy lengths (Specs/vapo.md, "α at
     /// toy scale"; `Benchmarks/rl-bar.sh` uses 1.0).
-    public var alpha = 0.05
+    public var alpha = 1.0
     /// The floor of the length-adaptive λ (rl-math convention §3): the raw formula is ≤ 0 below 1/α tokens.
     public var lambdaMin = 0.5
     /// Whiten GAE advantages over the step's valid tokens (verl's default; the paper does not say).
@@ -86,7 +86,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// Dual clip c > 1 for negative advantages (verl's clip_ratio_c), or nil for none (the paper's runs).
     public var dualClip: Double? = nil
     /// μ, the weight of the positive-example NLL in L = L_PPO + μ·L_NLL.
-    public var mu = 0.1
+    public var mu = 2.0
 
     // MARK: Critic
 
@@ -103,7 +103,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// Prompts per value-pretraining step, each with `effectiveSamplesPerPrompt` samples: the critic's batch
     /// before RL starts, larger than an RL step's because sampling is cheap next to the critic's need for data
     /// (one ±1 return per response is a noisy target).
-    public var valuePretrainingPrompts = 8
+    public var valuePretrainingPrompts = 64
     /// Value pretraining stops early once the explained variance of a fresh batch reaches this.
     public var valuePretrainingExplainedVariance = 0.5
     /// Reward-model training steps (with `valueInitialization == .fromRewardModel`).
@@ -143,9 +143,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// The task's registry name.
     public var task = "addition"
     /// Lowest difficulty drawn, or nil for the task's lowest.
-    public var minDifficulty: Int? = nil
+    public var minDifficulty: Int? = 2
     /// Highest difficulty drawn, or nil for the task's highest.
-    public var maxDifficulty: Int? = nil
+    public var maxDifficulty: Int? = 3
 
     // MARK: Evaluation
 

@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var options: TrainOptions
     @Option(help: "RL steps (0...1000000; 0: only the critic's set-up, then a checkpoint of it); with --resume, the total to reach.")
-    var steps = 100
+    var steps = 300
     @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
     @Option(help: "Run folder (must not hold a run, unless --resume).") var out = "runs/train"
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
@@ -57,12 +57,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if resume { return try resumeRun() }
-        var configuration = try options.resolved()
-        // RL on the problems the short SFT learned (addition up to 4 digits), unless the user chose others.
-        let sftDefaults = SFTConfiguration()
-        if configuration.task == sftDefaults.task, configuration.maxDifficulty == nil {
-            configuration.maxDifficulty = sftDefaults.maxDifficulty
-        }
+        let configuration = try options.resolved()
         let folder = RunFolder(url: URL(fileURLWithPath: out))
         var policy = try startingPolicy(folder: folder)
         try folder.checkNew()
@@ -145,18 +140,30 @@ struct TrainCommand: ParsableCommand {
         }
         try trainer.prepare()
         trainer.setUpProgress = nil
+        // The critic against Monte-Carlo truth as RL starts and as it ends (a small probe: seconds).
+        let startProbe = trainer.completedSteps == 0 ? try criticProbe(trainer) : nil
+        if let startProbe {
+            print(criticLine("critic at the start", startProbe))
+            fflush(nil)
+        }
         let rlStart = elapsed()
         var last: [String: Double] = [:]
+        var endFigures: CriticProbeReport?
         var saved = trainer.completedSteps
         while trainer.completedSteps < steps {
             last = try trainer.step()
             let step = trainer.completedSteps
+            let overTime = timeLimit.map { elapsed() > $0 } ?? false
+            if step == 1, let startProbe { last.merge(Self.probeMetrics(startProbe, phase: "start"), uniquingKeysWith: { $1 }) }
+            if step == steps || overTime, let endProbe = try criticProbe(trainer) {
+                last.merge(Self.probeMetrics(endProbe, phase: "end"), uniquingKeysWith: { $1 })
+                endFigures = endProbe
+            }
             try metrics.write(step: step, last)
             if let rollouts, let (rollout, estimate) = trainer.lastRollout {
                 try rollouts.write(lines: RolloutDump.lines(step: step, rollout: rollout, estimate: estimate))
             }
             let time = elapsed()
-            let overTime = timeLimit.map { time > $0 } ?? false
             if step % checkpointEvery == 0 || step == steps || overTime {
                 try folder.save(trainer.checkpoint(), step: step, keep: keepCheckpoints)
                 saved = step
@@ -177,7 +184,59 @@ struct TrainCommand: ParsableCommand {
         let after = last[accuracyKey] != nil ? last : try trainer.evaluate()
         let path = folder.checkpoint(step: trainer.completedSteps)
         printTable(before: before[accuracyKey], after: after[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
+        if startProbe != nil || endFigures != nil { printCriticTable(start: startProbe, end: endFigures) }
         print("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpingRollouts ? ", \(folder.rollouts.path)" : ""))
+    }
+
+    /// The probe of the final table: 64 held-out problems, 4 prefixes each (and both sides of the first error),
+    /// K = 4 continuations; nil without a critic. A few seconds: it shows the critic's quality, the full probe
+    /// (`vapo probe-critic`) measures it.
+    static let tableProbe = CriticProbeOptions(problems: 64, continuations: 4, prefixesPerResponse: 4)
+
+    func criticProbe(_ trainer: Trainer<Float>) throws -> CriticProbeReport? {
+        guard let critic = trainer.critic else { return nil }
+        return try CriticProbe.measure(
+            policy: trainer.policy, critic: critic, task: trainer.task, configuration: trainer.configuration,
+            options: Self.tableProbe.withFirstError(trainer.task.hasTeacherTrace))
+    }
+
+    /// The probe's figures as metrics: `critic_probe/<phase>/ev_vmc`, `…/ev_returns`, `…/ceiling`,
+    /// `…/first_error_drop` and `…/first_error_drop_vmc`.
+    static func probeMetrics(_ report: CriticProbeReport, phase: String) -> [String: Double] {
+        var metrics = [
+            "critic_probe/\(phase)/ev_vmc": report.overall.explainedVarianceMonteCarlo,
+            "critic_probe/\(phase)/ev_returns": report.overall.explainedVarianceReturns,
+            "critic_probe/\(phase)/ceiling": report.overall.ceilingReturns,
+        ]
+        if let drop = report.firstError?.criticDrop { metrics["critic_probe/\(phase)/first_error_drop"] = drop }
+        if let drop = report.firstError?.monteCarloDrop { metrics["critic_probe/\(phase)/first_error_drop_vmc"] = drop }
+        return metrics
+    }
+
+    func criticLine(_ title: String, _ report: CriticProbeReport) -> String {
+        let o = report.overall
+        var line = String(format: "%@: explained variance %.2f against V_MC, %.2f against returns (ceiling %.2f)", title,
+                          o.explainedVarianceMonteCarlo, o.explainedVarianceReturns, o.ceilingReturns)
+        if let e = report.firstError, let critic = e.criticDrop, let truth = e.monteCarloDrop {
+            line += String(format: "; value change at the first error %+.2f (V_MC %+.2f)", critic, truth)
+        }
+        return line
+    }
+
+    func printCriticTable(start: CriticProbeReport?, end: CriticProbeReport?) {
+        let options = Self.tableProbe
+        print("critic against Monte-Carlo values (\(options.problems) held-out problems, K = \(options.continuations); vapo probe-critic measures more):")
+        print("          EV(V_MC)  EV(returns)  ceiling  first-error change (V_MC)")
+        for (name, report) in [("  start", start), ("  end  ", end)] {
+            guard let report else {
+                print("\(name)         -            -        -  -")
+                continue
+            }
+            let o = report.overall
+            var drop = "-"
+            if let e = report.firstError, let critic = e.criticDrop, let truth = e.monteCarloDrop { drop = String(format: "%+.2f (%+.2f)", critic, truth) }
+            print(String(format: "%@     %5.2f        %5.2f    %5.2f  %@", name, o.explainedVarianceMonteCarlo, o.explainedVarianceReturns, o.ceilingReturns, drop))
+        }
     }
 
     func printTable(before: Double?, after: Double?, task: String, steps: Int, seconds: Double) {

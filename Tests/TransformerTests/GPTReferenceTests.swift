@@ -173,7 +173,7 @@ struct GPTReferenceTests {
         }
     }
 
-    @Test("a value model reading F token features adds features · feature_embedding.weight to its input and features · feature_head.weight to its head, matching the reference; every gradient, the feature weights' included, matches finite differences")
+    @Test("a value model reading F token features adds features · feature_embedding.weight to its input and the feature MLP of [hidden; features] to its head, matching the reference; every gradient, the feature weights' included, matches finite differences")
     func tokenFeatureInputs() {
         var configuration = Fixtures.small
         configuration.tokenFeatures = 3
@@ -189,7 +189,7 @@ struct GPTReferenceTests {
         // The features change the values (the test would pass vacuously if they were ignored).
         var withoutFeatures = values
         withoutFeatures["feature_embedding.weight"] = withoutFeatures["feature_embedding.weight"]!.map { _ in 0 }
-        withoutFeatures["feature_head.weight"] = withoutFeatures["feature_head.weight"]!.map { _ in 0 }
+        withoutFeatures["feature_head.down.weight"] = withoutFeatures["feature_head.down.weight"]!.map { _ in 0 }
         let blind = Fixtures.model(configuration, head: .scalar, withoutFeatures).values(TokenBatch(tokens), features: input)
         #expect(relativeError(perToken.scalars, blind.scalars) > 1e-2)
 

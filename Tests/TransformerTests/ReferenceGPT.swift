@@ -32,7 +32,7 @@ struct ReferenceGPT {
         return x.indices.map { (x[$0] - mean) * inverse * scale[$0] + offset[$0] }
     }
 
-    private func gelu(_ x: Double) -> Double {
+    func gelu(_ x: Double) -> Double {
         0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
     }
 
@@ -93,12 +93,16 @@ struct ReferenceGPT {
     /// Next-token logits of each position of one sequence.
     func logits(_ tokens: [Int]) -> [[Double]] { hidden(tokens).map { linear($0, "lm_head", bias: false) } }
 
-    /// The scalar head at each position of one sequence, plus features[t] · feature_head.weight with features.
+    /// The scalar head at each position of one sequence, plus with features the feature MLP
+    /// GELU([hidden[t]; features[t]] · up + b) · down.
     func values(_ tokens: [Int], features: [[Double]]? = nil) -> [Double] {
-        let head = hidden(tokens, features: features).map { linear($0, "scalar_head")[0] }
+        let trunk = hidden(tokens, features: features)
+        let head = trunk.map { linear($0, "scalar_head")[0] }
         guard let features else { return head }
-        let w = p("feature_head.weight")
-        return head.indices.map { t in head[t] + features[t].indices.reduce(0) { $0 + features[t][$1] * w[$1] } }
+        return head.indices.map { t in
+            let units = linear(trunk[t] + features[t], "feature_head.up").map(gelu)
+            return head[t] + linear(units, "feature_head.down", bias: false)[0]
+        }
     }
 }
 

@@ -38,7 +38,8 @@ struct AdvantageTests {
     @Test("VAPO: λ_policy length-adaptive per response, returns from λ_critic = 1, advantages from λ_policy, whitened — exactly RLMath's calls")
     func vapo() {
         let rollout = Self.rollout()
-        let configuration = TrainingConfiguration()
+        var configuration = TrainingConfiguration()
+        configuration.alpha = 0.05  // the paper's α, so that the floor is reached at toy lengths
         let estimate = AdvantageEstimator.estimate(rollout, configuration: configuration)
         let masks = rollout.responseMasks
         let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: configuration.alpha, lambdaMin: configuration.lambdaMin)

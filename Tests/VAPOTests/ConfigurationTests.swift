@@ -41,7 +41,9 @@ struct ConfigurationTests {
         ablation.algorithm = .vapo
         #expect(try Self.decode(#"{"preset": "vapo-no-clip-higher", "algorithm": "vapo"}"#) == ablation)
         #expect(try Self.decode(#"{"dualClip": 2}"#).dualClip == 2)
-        #expect(try Self.decode(#"{"dualClip": null, "minDifficulty": null}"#) == TrainingConfiguration())
+        var cleared = TrainingConfiguration()
+        cleared.minDifficulty = nil
+        #expect(try Self.decode(#"{"dualClip": null, "minDifficulty": null}"#) == cleared)
     }
 
     @Test("every preset encodes to JSON with every field and decodes back to itself")
@@ -56,7 +58,7 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("each ablation preset differs from vapo in exactly its one component; the others as documented")
+    @Test("each ablation preset differs from vapo in exactly its one component; vapo-paper has the paper's constants and critic; the others as documented")
     func presets() throws {
         let vapo = Self.fields(TrainingConfiguration())
         let expected = [
@@ -84,6 +86,11 @@ struct ConfigurationTests {
         let grpo = try TrainingConfiguration.preset(named: "grpo"), dapo = try TrainingConfiguration.preset(named: "dapo")
         #expect(grpo.algorithm == .grpo && grpo.policyAggregation == .sampleLevel && !grpo.clipHigher && grpo.grpoBeta == 0.04)
         #expect(dapo.algorithm == .dapo && dapo.policyAggregation == .tokenLevel && dapo.clipHigher)
+        let paper = try TrainingConfiguration.preset(named: "vapo-paper")
+        #expect(paper.algorithm == .vapo && paper.alpha == 0.05 && paper.mu == 0.1 && paper.actorLearningRate == 1e-6)
+        #expect(paper.criticLearningRate == 2e-6 && paper.samplesPerPrompt == 16 && paper.valuePretrainingSteps == 50 && !paper.criticReadsSurprise)
+        #expect([paper.valuePretraining, paper.decoupledGAE, paper.lengthAdaptiveGAE, paper.tokenLevelLoss, paper.clipHigher,
+                 paper.positiveExampleLoss, paper.groupSampling].allSatisfy { $0 }, "all seven components on")
         for name in TrainingConfiguration.presetNames { _ = try TrainingConfiguration.preset(named: name).validated() }
     }
 
@@ -135,7 +142,7 @@ struct ConfigurationTests {
         #expect(message(#"{"lamdaPolicy": 0.9}"#) == #"training configuration: unknown field "lamdaPolicy"; did you mean "lambdaPolicy"?"#)
         #expect(message(#"{"seed": "x"}"#) == #"training configuration: seed must be an integer in 0...18446744073709551615; found "x""#)
         #expect(message(#"{"clipHigher": 1}"#) == "training configuration: clipHigher must be true or false; found 1")
-        #expect(message(#"{"preset": "vapo-no-vapo"}"#).hasPrefix(#"training configuration: preset is "vapo-no-vapo"; allowed: vapo, ppo, grpo, dapo, vapo-no-value-pretrain"#))
+        #expect(message(#"{"preset": "vapo-no-vapo"}"#).hasPrefix(#"training configuration: preset is "vapo-no-vapo"; allowed: vapo, vapo-paper, ppo, grpo, dapo, vapo-no-value-pretrain"#))
         #expect(message(#"{"algorithm": "reinforce"}"#) == #"training configuration: algorithm is "reinforce"; allowed: vapo, ppo, grpo, dapo"#)
         #expect(message(#"{"valueInitialization": "random"}"#) == #"training configuration: valueInitialization is "random"; allowed: fromRewardModel, fromPolicyTrunk"#)
         #expect(message("{") == "training configuration: not valid JSON at line 1, column 2: expected a string key")

@@ -51,7 +51,9 @@ struct NumericalFaultTests {
         let trainer = try TrainerResumeTests.fresh(configuration)
         let metrics = try (0..<2).map { _ in try trainer.step() }
         let updates = Double(configuration.ppoEpochs * configuration.responsesPerStep / configuration.miniBatchSize)
-        #expect(trainer.valuePretrainingHistory.map { $0["value_pretrain/skipped_batches"] } == [updates, updates])
+        let pretrainingUpdates = Double(
+            configuration.ppoEpochs * configuration.valuePretrainingPrompts * configuration.samplesPerPrompt / configuration.miniBatchSize)
+        #expect(trainer.valuePretrainingHistory.map { $0["value_pretrain/skipped_batches"] } == [pretrainingUpdates, pretrainingUpdates])
         #expect(metrics.map { $0["critic/skipped_batches"] } == [updates, updates])
         #expect(metrics.map { $0["actor/skipped_batches"] } == [0, 0], "the actor's whitened advantages stay finite")
         #expect(Self.finite(trainer.policy) && Self.finite(trainer.critic))

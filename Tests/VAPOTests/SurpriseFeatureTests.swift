@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Kernels
 import Tasks
@@ -31,7 +32,7 @@ struct SurpriseFeatureTests {
         }
     }
 
-    @Test("a VAPO trainer's critic reads the surprise features: the rollout carries them, and the critic's values depend on them (changing one feature changes the value after that token and no value before it)")
+    @Test("a VAPO trainer's critic reads the surprise features: the rollout carries them, the checkpoint records the critic's own configuration, and the critic's values depend on them (changing one feature changes the value after that token and no value before it)")
     func criticReadsThem() throws {
         var c = Fixtures.configuration()
         c.valuePretrainingSteps = 0
@@ -39,8 +40,10 @@ struct SurpriseFeatureTests {
         try trainer.prepare()
         var critic = try #require(trainer.critic)
         #expect(critic.configuration.tokenFeatures == SurpriseFeatures.count)
+        let saved = try #require(trainer.checkpoint().metadata[TrainerStateModels<Double>.criticConfigurationKey])
+        #expect(try JSONDecoder().decode(GPTConfiguration.self, from: Data(saved.utf8)) == critic.configuration)
         // Make the feature weights non-zero, as training does.
-        for name in ["feature_embedding.weight", "feature_head.weight"] {
+        for name in ["feature_embedding.weight", "feature_head.down.weight"] {
             let i = try #require(critic.index(of: name))
             critic.parameters[i] = Tensor(shape: critic.parameters[i].shape, scalars: (0..<critic.parameters[i].count).map { Double($0 % 7) * 0.1 - 0.3 })
         }
@@ -62,11 +65,11 @@ struct SurpriseFeatureTests {
         #expect(a[first + 1] != b[first + 1])
     }
 
-    @Test("a model made to read token features computes exactly what it did before training (its feature weights start at zero), and a model configuration without features encodes as before (no tokenFeatures key)")
+    @Test("a model made to read token features computes exactly what it did before training (its feature embedding and the feature MLP's output layer start at zero), and a model configuration without features encodes as before (no tokenFeatures key)")
     func addingFeaturesChangesNothingYet() throws {
         let model = Fixtures.policy(Double.self).scalarModelOnTrunk(stream: RandomStream(seed: 3, name: "head"))
-        let reading = model.readingTokenFeatures(4)
-        #expect(reading.configuration.tokenFeatures == 4 && reading.names.count == model.names.count + 2)
+        let reading = model.readingTokenFeatures(4, stream: RandomStream(seed: 5, name: "features"))
+        #expect(reading.configuration.tokenFeatures == 4 && reading.names.count == model.names.count + 4)
         let tokens = TokenBatch([[1, 5, 7, 9, 2], [1, 3, 3, 4, 6]])
         var random = TestRandom(seed: 4)
         let features = Tensor(shape: [2, 5, 4], scalars: (0..<40).map { _ in random.uniform(-1.0...1.0) })

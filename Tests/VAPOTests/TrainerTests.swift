@@ -190,7 +190,9 @@ struct TrainerCheckpointTests {
         let second = try TrainerTests.run(configuration).trainer.checkpoint()
         #expect(try first.encoded() == second.encoded())
         let policy = Fixtures.policy(Float.self)
-        #expect(first.tensors.count == 6 * policy.parameters.count + 3, "policy (language-model head), critic (scalar head), and two moments of each")
+        let critic = policy.scalarModelOnTrunk(stream: RandomStream(seed: 0)).readingTokenFeatures(SurpriseFeatures.count, stream: RandomStream(seed: 0))
+        #expect(first.tensors.count == 3 * policy.parameters.count + 3 * critic.parameters.count,
+                "policy (language-model head), critic (scalar head reading the surprise features), and two moments of each")
         #expect(first.metadata["vapo.step"] == "2")
         #expect(try TrainingConfiguration.decode(json: Data(first.metadata["vapo.configuration"]!.utf8)) == configuration)
     }

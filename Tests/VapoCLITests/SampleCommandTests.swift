@@ -25,6 +25,7 @@ struct SampleCommandTests {
         sft.maxDifficulty = 2
         try PolicyCheckpoint(model: model, configuration: sft, step: 0).write(to: url.appendingPathComponent("sft.safetensors").path)
         var rl = TrainingConfiguration()
+        rl.minDifficulty = 1
         rl.maxDifficulty = 2
         let tensors = zip(model.names, model.parameters).map { NamedTensor("policy.\($0)", .float($1)) }
         let metadata = ["config": String(decoding: try JSONEncoder.sorted.encode(shape), as: UTF8.self),

@@ -79,7 +79,7 @@ struct TrainCommandTests {
         let before = try names.map { try Self.bytes(run, $0) }
         let cases: [([String], String)] = [
             (["--algo", "sac"], "algorithm is \"sac\"; allowed: vapo, ppo, grpo, dapo"),
-            (["--preset", "vapo-fast"], "preset is \"vapo-fast\"; allowed: vapo, ppo, grpo, dapo, vapo-no-value-pretrain"),
+            (["--preset", "vapo-fast"], "preset is \"vapo-fast\"; allowed: vapo, vapo-paper, ppo, grpo, dapo, vapo-no-value-pretrain"),
             (["--task", "chess"], "task is \"chess\"; allowed: addition, multiplication, counting, countdown"),
             (["--mu=-0.5"], "mu is -0.5; allowed:"),
             (["--alpha=-1"], "alpha is -1.0; allowed:"),
@@ -108,6 +108,25 @@ struct TrainCommandTests {
 }
 
 extension TrainCommandTests {
+    @Test("a run with a critic ends with the critic's probe figures at the start and the end, in the first and last steps' metrics; a run without a critic has none")
+    func criticProbeFigures() throws {
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try Self.train(scratch, out: "vapo")
+        let metrics = try Self.metrics(scratch.appendingPathComponent("vapo"))
+        let keys = ["ev_vmc", "ev_returns", "ceiling", "first_error_drop", "first_error_drop_vmc"]
+        for (step, phase) in [(1, "start"), (2, "end")] {
+            let record = try #require(metrics.first { $0["step"] == Double(step) })
+            for key in keys {
+                let value = try #require(record["critic_probe/\(phase)/\(key)"] ?? nil, "step \(step) has critic_probe/\(phase)/\(key)")
+                #expect(value.isFinite)
+            }
+        }
+        try Self.train(scratch, out: "grpo", ["--algo", "grpo"])
+        let withoutCritic = try Self.metrics(scratch.appendingPathComponent("grpo"))
+        #expect(!withoutCritic.contains { $0.keys.contains { $0.hasPrefix("critic_probe/") } })
+    }
+
     @Test("a run starts from --init-checkpoint, or from the run folder's sft.safetensors, which it keeps; a policy from either gives the same run")
     func startingPoints() throws {
         let scratch = try Self.scratch()
