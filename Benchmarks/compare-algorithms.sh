@@ -41,7 +41,7 @@ run() {  # preset seed
         "$vapo" train --preset "$1" --seed "$2" --init-checkpoint "$out/sft-seed$2/policy.safetensors" --steps "$steps" \
             --threads 1 --out "$folder" > "$folder.log" 2>&1
     fi
-    echo "finished: $folder ($(tail -n 4 "$folder.log" | grep -E '^ +[0-9.]+%' | tr -s ' '))" >&2
+    echo "finished: $folder (before, after, points: $(grep -A1 'before   after' "$folder.log" | tail -n 1 | tr -s ' '))" >&2
 }
 export -f run
 export vapo out steps

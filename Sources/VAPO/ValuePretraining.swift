@@ -7,8 +7,9 @@ extension Trainer {
     /// `valuePretrainingSteps` steps, stopping as soon as the explained variance reaches
     /// `valuePretrainingExplainedVariance`.
     ///
-    /// Each step samples a fresh batch (phase "value-pretraining": its own problems and sampling streams, the
-    /// RL shape n × k), scores it with the critic, and first measures the critic on it — the value loss and
+    /// Each step samples a fresh batch (phase "value-pretraining": its own problems and sampling streams,
+    /// `valuePretrainingPrompts` × k responses), scores it with the critic (and, for a critic that reads the
+    /// policy's surprise, with the policy: `Rollout.score`), and first measures the critic on it — the value loss and
     /// the explained variance of the returns, over the whole batch, before any update on it, so they are
     /// measured on data the critic has not been fitted to. If the explained variance has reached the threshold
     /// the phase stops there (no update on that batch); otherwise the critic takes its usual mini-batch
