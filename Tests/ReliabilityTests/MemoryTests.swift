@@ -25,6 +25,7 @@ struct MemoryTests {
             configuration.valuePretrainingSteps = 2
             configuration.evalEvery = 4
             configuration.evalProblems = 3
+            configuration.minDifficulty = 1
             configuration.maxDifficulty = 1
             let shape = GPTConfiguration(layers: 1, width: 16, heads: 2, context: 32, vocabulary: Tokenizer.vocabularySize)
             let policy = try! GPT<Float>(configuration: shape, head: .languageModel, stream: RandomStream(seed: 1, name: "memory"))

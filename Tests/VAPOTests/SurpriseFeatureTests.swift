@@ -65,6 +65,19 @@ struct SurpriseFeatureTests {
         #expect(a[first + 1] != b[first + 1])
     }
 
+    @Test("with criticReadsSurprise off the critic reads tokens only: no features in its model, none in the rollout, no critic_config in the checkpoint")
+    func switchedOff() throws {
+        var c = Fixtures.configuration()
+        c.criticReadsSurprise = false
+        c.valuePretrainingSteps = 0
+        let trainer = try Trainer<Double>(configuration: c, policy: Fixtures.policy())
+        _ = try trainer.step()
+        #expect(try #require(trainer.critic).configuration.tokenFeatures == 0)
+        let rollout = try #require(trainer.lastRollout?.rollout)
+        #expect(rollout.values != nil && rollout.criticFeatures == nil)
+        #expect(trainer.checkpoint().metadata[TrainerStateModels<Double>.criticConfigurationKey] == nil)
+    }
+
     @Test("a model made to read token features computes exactly what it did before training (its feature embedding and the feature MLP's output layer start at zero), and a model configuration without features encodes as before (no tokenFeatures key)")
     func addingFeaturesChangesNothingYet() throws {
         let model = Fixtures.policy(Double.self).scalarModelOnTrunk(stream: RandomStream(seed: 3, name: "head"))
