@@ -14,7 +14,8 @@ extension TrainingConfiguration {
     /// - `vapo`: every default (all seven components on), sized for toy lengths (Specs/vapo.md, "Defaults").
     /// - `vapo-paper`: VAPO with the paper's own constants where they are scale-free: α = 0.05, μ = 0.1, actor
     ///   and critic learning rates 1e-6 and 2e-6, 16 samples per prompt, 50 Value-Pretraining steps, and the paper's
-    ///   critic, which reads the tokens only (`criticReadsSurprise` off). Batch sizes stay at toy scale.
+    ///   critic, which reads the tokens only (`criticReadsSurprise` off), without dynamic sampling. Batch sizes stay
+    ///   at toy scale.
     /// - `ppo`, the paper's vanilla PPO: the seven components off, so λ = 0.95 for the policy and the critic,
     ///   a symmetric ε = 0.2, a sample-level loss and 1 sample per prompt (`promptsPerStep · samplesPerPrompt`
     ///   prompts); the critic still starts from a reward model.
@@ -33,9 +34,11 @@ extension TrainingConfiguration {
             configuration.samplesPerPrompt = 16
             configuration.valuePretrainingSteps = 50
             configuration.criticReadsSurprise = false
+            configuration.dynamicSampling = false
         case "ppo":
             configuration.algorithm = .ppo
             configuration.switchOffVAPOComponents()
+            configuration.dynamicSampling = false
         case "grpo", "dapo":
             configuration.algorithm = name == "grpo" ? .grpo : .dapo
             configuration.valuePretraining = false
@@ -44,6 +47,7 @@ extension TrainingConfiguration {
             configuration.positiveExampleLoss = false
             configuration.tokenLevelLoss = name == "dapo"
             configuration.clipHigher = name == "dapo"
+            configuration.dynamicSampling = name == "dapo"
         case "vapo-no-value-pretrain": configuration.valuePretraining = false
         case "vapo-no-decoupled-gae": configuration.decoupledGAE = false
         case "vapo-no-length-adaptive-gae": configuration.lengthAdaptiveGAE = false

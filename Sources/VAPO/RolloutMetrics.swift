@@ -6,7 +6,7 @@ enum RolloutMetrics {
     /// Scores, accuracy, response lengths, entropy, and the sampling statistics: `critic/score/*`,
     /// `vapo/accuracy`, `response_length/*` (clip_ratio: the fraction truncated), `actor/entropy` (token mean
     /// under the sampling policy), `vapo/equal_score_group_fraction` (groups of k ≥ 2 whose scores are all
-    /// equal, over every group sampled), and under DAPO `vapo/sampling_rounds` and `vapo/kept_groups`.
+    /// equal, over every group sampled), and with dynamic sampling (k ≥ 2) `vapo/sampling_rounds` and `vapo/kept_groups`.
     static func of<S: RLRealScalar & BinaryFloatingPoint>(
         _ rollout: Rollout<S>, collected: CollectedGroups, configuration c: TrainingConfiguration
     ) -> Metrics {
@@ -22,7 +22,7 @@ enum RolloutMetrics {
         if c.effectiveSamplesPerPrompt >= 2 && collected.sampledGroups > 0 {
             metrics["vapo/equal_score_group_fraction"] = Double(collected.equalScoreGroups) / Double(collected.sampledGroups)
         }
-        if c.algorithm == .dapo {
+        if c.dynamicSampling && c.effectiveSamplesPerPrompt >= 2 {
             metrics["vapo/sampling_rounds"] = Double(collected.rounds)
             metrics["vapo/kept_groups"] = Double(collected.groups.count)
         }

@@ -151,7 +151,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     private func collectGroups() throws(TrainingError) -> CollectedGroups {
         let c = configuration
         let n = c.effectivePromptsPerStep
-        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.algorithm == .dapo, maxRetries: c.dynamicSamplingMaxRetries)
+        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.dynamicSampling && c.effectiveSamplesPerPrompt >= 2, maxRetries: c.dynamicSamplingMaxRetries)
         return try dynamic.collect { (round: Int) throws(TrainingError) -> [[SampledResponse]] in
             let problems = try sampler.problems(count: n, at: dataPosition)
             dataPosition += n

@@ -115,8 +115,14 @@ public struct TrainingConfiguration: Sendable, Hashable {
 
     /// GRPO's β, the weight of the k3 KL to the frozen reference policy (read by `grpo` only).
     public var grpoBeta = 0.04
-    /// DAPO dynamic sampling: after the first round, at most this many more rounds of sampling to fill the
-    /// batch with groups whose rewards differ (read by `dapo` only).
+    /// DAPO's dynamic sampling: a group whose scores are all equal (every sample right, or every one wrong)
+    /// carries no signal about which response is better, so it is dropped and more prompts are sampled, up to
+    /// `dynamicSamplingMaxRetries` more rounds. Does nothing with one sample per prompt. On in `vapo` (not one
+    /// of VAPO's seven: added at toy scale, Specs/vapo.md, "Defaults") and `dapo`; off in `ppo`, `grpo` and
+    /// `vapo-paper`.
+    public var dynamicSampling = true
+    /// Dynamic sampling: after the first round, at most this many more rounds of sampling to fill the batch with
+    /// groups whose rewards differ.
     public var dynamicSamplingMaxRetries = 4
     /// DAPO's L_max of the soft overlong punishment (read by `dapo` only).
     public var overlongMaxLength = 96

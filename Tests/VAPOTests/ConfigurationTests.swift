@@ -85,10 +85,12 @@ struct ConfigurationTests {
         #expect(grouped.effectiveSamplesPerPrompt == 1 && grouped.effectivePromptsPerStep == 64)
         let grpo = try TrainingConfiguration.preset(named: "grpo"), dapo = try TrainingConfiguration.preset(named: "dapo")
         #expect(grpo.algorithm == .grpo && grpo.policyAggregation == .sampleLevel && !grpo.clipHigher && grpo.grpoBeta == 0.04)
-        #expect(dapo.algorithm == .dapo && dapo.policyAggregation == .tokenLevel && dapo.clipHigher)
+        #expect(dapo.algorithm == .dapo && dapo.policyAggregation == .tokenLevel && dapo.clipHigher && dapo.dynamicSampling)
+        #expect(!grpo.dynamicSampling && !ppo.dynamicSampling)
         let paper = try TrainingConfiguration.preset(named: "vapo-paper")
         #expect(paper.algorithm == .vapo && paper.alpha == 0.05 && paper.mu == 0.1 && paper.actorLearningRate == 1e-6)
         #expect(paper.criticLearningRate == 2e-6 && paper.samplesPerPrompt == 16 && paper.valuePretrainingSteps == 50 && !paper.criticReadsSurprise)
+        #expect(!paper.dynamicSampling && TrainingConfiguration().dynamicSampling, "dynamic sampling: on in vapo, off in vapo-paper")
         #expect([paper.valuePretraining, paper.decoupledGAE, paper.lengthAdaptiveGAE, paper.tokenLevelLoss, paper.clipHigher,
                  paper.positiveExampleLoss, paper.groupSampling].allSatisfy { $0 }, "all seven components on")
         for name in TrainingConfiguration.presetNames { _ = try TrainingConfiguration.preset(named: name).validated() }

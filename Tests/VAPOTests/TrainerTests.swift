@@ -34,7 +34,8 @@ struct TrainerTests {
                 #expect(step[key] != nil, "\(name) reports \(key)")
             }
         }
-        let updated = configuration.algorithm != .dapo || metrics.contains { ($0["vapo/kept_groups"] ?? 0) > 0 }
+        let filters = configuration.dynamicSampling && configuration.effectiveSamplesPerPrompt >= 2
+        let updated = !filters || metrics.contains { ($0["vapo/kept_groups"] ?? 0) > 0 }
         if updated {
             for key in ["actor/pg_loss", "actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "actor/grad_norm", "critic/advantages/mean"] {
                 #expect(metrics.contains { $0[key] != nil }, "\(name) reports \(key)")

@@ -16,7 +16,8 @@ struct TrainCommandTests {
             {"promptsPerStep": 2, "samplesPerPrompt": 2, "miniBatchSize": 2, "microBatchSize": 1, "ppoEpochs": 2,
              "maxNewTokens": 8, "overlongMaxLength": 8, "overlongCacheLength": 3, "rewardModelSteps": 2,
              "valuePretrainingSteps": 2, "valuePretrainingExplainedVariance": 1, "evalEvery": 2, "evalProblems": 3,
-             "minDifficulty": 1, "maxDifficulty": 1, "actorLearningRate": 1e-3, "criticLearningRate": 2e-3, "warmupSteps": 1}
+             "minDifficulty": 1, "maxDifficulty": 1, "actorLearningRate": 1e-3, "criticLearningRate": 2e-3, "warmupSteps": 1,
+             "dynamicSampling": false}
             """
         try Data(tiny.utf8).write(to: url.appendingPathComponent("tiny.json"))
         return url
