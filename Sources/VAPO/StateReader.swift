@@ -78,6 +78,13 @@ struct StateReader<Scalar: KernelScalar> {
     }
 
     /// The model of `shape` and `head` whose parameters are under `prefix`.
+    /// The critic's model configuration: metadata `critic_config` when the checkpoint records one (a critic
+    /// shaped unlike the policy), else the policy's `policyShape`.
+    func criticShape(policyShape: GPTConfiguration) throws(TrainingError) -> GPTConfiguration {
+        let key = TrainerStateModels<Scalar>.criticConfigurationKey
+        return checkpoint.metadata[key] == nil ? policyShape : try json(key)
+    }
+
     mutating func model(_ prefix: String, shape: GPTConfiguration, head: GPTHead) throws(TrainingError) -> GPT<Scalar> {
         let specifications = shape.parameterSpecifications(head: head)
         let values = try tensors(prefix, names: specifications.map(\.name), shapes: specifications.map(\.shape))

@@ -78,8 +78,7 @@ extension Trainer {
         prepared = try reader.json("vapo.prepared")
         preparedSummary = try reader.json("vapo.preparation_summary", as: [String: String].self).compactMapValues { Double($0) }
         if given.algorithm.usesCritic && prepared {
-            let criticShape: GPTConfiguration = checkpoint.metadata[TrainerStateModels<Scalar>.criticConfigurationKey] == nil ? shape : try reader.json(TrainerStateModels<Scalar>.criticConfigurationKey)
-            let critic = try reader.model("critic.", shape: criticShape, head: .scalar)
+            let critic = try reader.model("critic.", shape: try reader.criticShape(policyShape: shape), head: .scalar)
             try reader.restore(criticOptimizer, "adam.critic.", model: critic, stepKey: "vapo.adam.critic.step")
             self.critic = critic
         }

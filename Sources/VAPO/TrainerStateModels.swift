@@ -40,9 +40,7 @@ public struct TrainerStateModels<Scalar: KernelScalar> {
             let shape: GPTConfiguration = try reader.json("config")
             policy = try reader.model("policy.", shape: shape, head: .languageModel)
             if checkpoint.tensors.contains(where: { $0.name.hasPrefix("critic.") }) {
-                let criticShape: GPTConfiguration =
-                    checkpoint.metadata[Self.criticConfigurationKey] == nil ? shape : try reader.json(Self.criticConfigurationKey)
-                critic = try reader.model("critic.", shape: criticShape, head: .scalar)
+                critic = try reader.model("critic.", shape: try reader.criticShape(policyShape: shape), head: .scalar)
             } else {
                 critic = nil
             }
