@@ -27,7 +27,11 @@ vapo="$PWD/.build/release/vapo"
 mkdir -p "$out"
 for seed in ${seeds//,/ }; do
     sft="$out/sft-seed$seed/policy.safetensors"
-    [ -f "$sft" ] || "$vapo" sft --steps 300 --seed "$seed" --threads 2 --out "$out/sft-seed$seed" > "$out/sft-seed$seed.log"
+    if [ -d "$out/sft-seed$seed" ]; then  # an interrupted SFT continues (a finished one says so)
+        "$vapo" sft --resume --threads 2 --out "$out/sft-seed$seed" >> "$out/sft-seed$seed.log"
+    else
+        "$vapo" sft --steps 300 --seed "$seed" --threads 2 --out "$out/sft-seed$seed" > "$out/sft-seed$seed.log"
+    fi
 done
 run() {  # preset seed
     local folder="$out/$1-seed$2"

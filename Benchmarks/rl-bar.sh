@@ -37,7 +37,9 @@ out="${out:-runs/rl-bar-seed$seed}"
 
 swift build -c release --product vapo
 vapo=.build/release/vapo
-if [ ! -f runs/sft-short/policy.safetensors ]; then
+if [ -d runs/sft-short ]; then  # an interrupted SFT continues (a finished one says so)
+    "$vapo" sft --resume --threads 2 --out runs/sft-short
+else
     "$vapo" sft --steps 300 --threads 2 --out runs/sft-short
 fi
 mkdir -p runs

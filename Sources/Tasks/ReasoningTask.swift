@@ -80,7 +80,7 @@ public enum TaskError: Error, Equatable, CustomStringConvertible {
         case .unknownTask(let name, let known):
             return "unknown task \(name.debugDescription); known tasks: \(known.joined(separator: ", "))"
         case .invalidPrompt(let task, let prompt, let expected):
-            return "prompt \(prompt.debugDescription) is not a \(task) problem: expected \(expected)"
+            return "prompt \(prompt.debugDescription) is not a problem of task \(task): expected \(expected)"
         }
     }
 }

@@ -26,10 +26,10 @@ public final class SFTTrainer {
     /// The validated configuration.
     public let resolved: ResolvedSFTConfiguration
     /// The policy being trained (its parameter storage is updated in place).
-    public private(set) var model: GPT<Float>
+    public internal(set) var model: GPT<Float>
     /// Updates applied so far; the next step's index.
-    public private(set) var step = 0
-    private let optimizer: AdamW<Float>
+    public internal(set) var step = 0
+    let optimizer: AdamW<Float>
     private let schedule: WarmupCosineSchedule
 
     /// A freshly initialised policy and optimizer for `configuration`; throws when it is invalid.

@@ -11,6 +11,7 @@ import Transformer
 /// from the streams of `RandomStream(seed, "evaluation/sampling")`; every response has at most
 /// `maxNewTokens` tokens. The keys (verl's `val-core`; the trace-length buckets of Specs/training.md under
 /// `val-aux`):
+/// With `evalProblems` = 0 nothing is evaluated and there are no keys. Otherwise:
 /// - `val-core/<task>/acc/pass@1`: the fraction of problems whose greedy response verifies, always. With
 ///   `evalSamples` = 1 this is the whole evaluation: one greedy response per problem, i.e. what the paper's
 ///   mean@k becomes at k = 1 with greedy decoding.
@@ -44,7 +45,7 @@ public enum HeldOutEvaluation {
     /// The keys of `report`'s rows of task `task` (k of mean@k: `report.samplesPerProblem`).
     static func metrics(of report: EvaluationReport, task: String) -> Metrics {
         let k = report.samplesPerProblem
-        var metrics: Metrics = [passAt1Key(task: task): 0]  // no problems: nothing verified
+        var metrics: Metrics = [:]  // no problems (evalProblems = 0): no evaluation, no key
         for row in report.rows where row.task == task {
             let prefix = row.bucket.map { "val-aux/\(task)/trace_\($0.description)/acc/" } ?? "val-core/\(task)/acc/"
             metrics[prefix + "pass@1"] = row.passAt1

@@ -129,7 +129,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         if completedSteps == 0 { metrics.merge(preparedSummary, uniquingKeysWith: { $1 }) }
         completedSteps += 1
         let updated = clock.now
-        if c.evalEvery > 0 && completedSteps % c.evalEvery == 0 { metrics.merge(try evaluate(), uniquingKeysWith: { $1 }) }
+        if c.evalEvery > 0 && c.evalProblems > 0 && completedSteps % c.evalEvery == 0 { metrics.merge(try evaluate(), uniquingKeysWith: { $1 }) }
         let end = clock.now
         metrics["timing_s/gen"] = seconds(generated - start)
         metrics["timing_s/update"] = seconds(updated - generated)
@@ -140,7 +140,8 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     }
 
     /// The policy's held-out accuracy now (`HeldOutEvaluation`): `val-core/<task>/acc/pass@1` (greedy),
-    /// `val-core/<task>/acc/mean@k` (k = `evalSamples`; greedy pass@1 when k = 1) and per-length-bucket keys.
+    /// `val-core/<task>/acc/mean@k` (k = `evalSamples`; greedy pass@1 when k = 1) and per-length-bucket keys;
+    /// none with `evalProblems` = 0.
     public func evaluate() throws(TrainingError) -> Metrics {
         try HeldOutEvaluation.metrics(policy: policy, task: task, configuration: configuration)
     }

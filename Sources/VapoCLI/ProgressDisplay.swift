@@ -22,6 +22,16 @@ struct ProgressDisplay {
             + "  length \(value("response_length/mean", "%5.1f"))  \(clock(elapsed)) elapsed, \(clock(left)) left"
     }
 
+    /// What the progress line's columns mean, printed once at the start of a run.
+    static func legend(_ c: TrainingConfiguration) -> String {
+        let evaluation = c.evalEvery > 0 && c.evalProblems > 0
+            ? "greedy pass@1 on \(c.evalProblems) held-out problems, every \(c.evalEvery) steps and at the last"
+            : "greedy pass@1 on \(c.evalProblems) held-out problems, at the start and the end only"
+        return "columns: step/total; reward = mean reward of the step's responses (correct \(c.rewardCorrect), wrong \(c.rewardIncorrect)"
+            + (c.algorithm == .dapo ? ", less DAPO's overlong penalty" : "") + "); held-out = \(c.evalProblems > 0 ? evaluation : "none (evalProblems is 0)"); "
+            + "rollout acc = fraction of the step's sampled responses that verify; length = mean response tokens; time elapsed since the command started, and left"
+    }
+
     /// The line of a set-up step (a `reward_model/*` or a `value_pretrain/*` record): the phase, its step out
     /// of the configured budget, the step's measures on its fresh batch, and the elapsed time.
     static func setUpLine(_ record: [String: Double], configuration c: TrainingConfiguration, elapsed: Double) -> String {

@@ -2,10 +2,11 @@ import ArgumentParser
 import Checkpoints
 import Foundation
 
-/// The files of a `vapo train` run folder: `config.json` (the resolved configuration), `metrics.jsonl`,
-/// `rollouts.jsonl` (with `--dump-rollouts`) and `checkpoint-step-<N>.safetensors` (the trainer's full state
-/// after step N, the newest `--keep-checkpoints` of them); `sft.safetensors`, the starting point of the default
-/// run, is an input that a later run may reuse.
+/// The files of a run folder of `vapo train` or `vapo sft`: `config.json` (the resolved configuration),
+/// `metrics.jsonl` and `checkpoint-step-<N>.safetensors` (the run's full state after step N, the newest
+/// `--keep-checkpoints` of them); for `vapo train`, `rollouts.jsonl` (with `--dump-rollouts`) and
+/// `sft.safetensors`, the starting point of the default run, an input that a later run may reuse; for `vapo sft`,
+/// once it has stopped, `policy.safetensors` and `evaluation.txt`.
 struct RunFolder {
     let url: URL
 
@@ -13,27 +14,38 @@ struct RunFolder {
     var metrics: URL { url.appendingPathComponent("metrics.jsonl") }
     var rollouts: URL { url.appendingPathComponent("rollouts.jsonl") }
     var sftCheckpoint: URL { url.appendingPathComponent("sft.safetensors") }
+    var policy: URL { url.appendingPathComponent("policy.safetensors") }
+    var evaluation: URL { url.appendingPathComponent("evaluation.txt") }
     func checkpoint(step: Int) -> URL { url.appendingPathComponent("checkpoint-step-\(step).safetensors") }
 
-    /// Fails, before anything is written, when the folder already holds a run's output (any file other
-    /// than a reusable `sft.safetensors`): no file of an existing run is ever overwritten.
-    func checkNew() throws {
+    /// Fails, before anything is written, when the folder already holds a run's output (any file other than
+    /// those named in `reusable`, inputs such as the `sft.safetensors` a `vapo train` run may start from): no
+    /// file of an existing run is ever overwritten.
+    func checkNew(reusable: Set<String> = []) throws {
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         guard manager.fileExists(atPath: url.path, isDirectory: &isFolder) else { return }
         guard isFolder.boolValue else {
             throw CommandError("--out: \(url.path) is a file; allowed: a new or empty folder")
         }
-        let existing = (try manager.contentsOfDirectory(atPath: url.path)).filter { $0 != "sft.safetensors" }.sorted()
+        let existing = (try manager.contentsOfDirectory(atPath: url.path)).filter { !reusable.contains($0) && !Self.isUnfinishedWrite($0) }.sorted()
         if let first = existing.first {
             throw CommandError(
-                "--out: \(url.path) already holds a run (\(first)); allowed: a new folder, or --resume to continue it")
+                "--out: \(url.path) already holds a run (\(first)); allowed: a new or empty folder, or --resume to continue it")
         }
     }
 
-    /// Creates the folder (and its parents) if needed.
+    /// Creates the folder (and its parents) if needed and checks that files can be created in it, so that an
+    /// unwritable `--out` is refused before any work rather than when the first result is saved.
     func create() throws {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let probe = url.appendingPathComponent(".write-check.tmp-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            throw CommandError("--out: cannot write in \(url.path) (\((error as NSError).localizedDescription)); allowed: a folder you can write to")
+        }
     }
 
     /// The checkpoints in the folder, by step, oldest first.
@@ -50,10 +62,13 @@ struct RunFolder {
     /// Removes the temporary files of writes a killed run left unfinished (`.<name>.tmp-<pid>`): the files they
     /// would have replaced are intact (the writes are atomic), so nothing is lost.
     func removeUnfinishedWrites() throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where name.hasPrefix(".") && name.contains(".tmp-") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where Self.isUnfinishedWrite(name) {
             try FileManager.default.removeItem(at: url.appendingPathComponent(name))
         }
     }
+
+    /// Whether `name` is the temporary file of a write never finished (`.<name>.tmp-<pid>`).
+    static func isUnfinishedWrite(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
 
     /// Writes `checkpoint` as the one of `step`, durably, and only then deletes the checkpoints beyond the
     /// newest `keep`: a run killed at any moment still has its last completed checkpoint.
@@ -77,5 +92,31 @@ struct RunFolder {
         }
         try Checkpoint.writeFileAtomically(Array(kept.map { $0 + "\n" }.joined().utf8), to: file.path)
         return kept
+    }
+
+    /// The newest checkpoint of the folder that reads back with a valid checksum, and its step. Corrupted newer
+    /// ones are reported on standard error and renamed `<name>.corrupt` (their steps are run again). `command`
+    /// names the command whose run folder this is, for the message when there is none.
+    func newestValidCheckpoint(of command: String) throws -> (checkpoint: Checkpoint, step: Int) {
+        for (step, url) in try checkpoints().reversed() {
+            do {
+                return (try Checkpoint.read(from: url.path), step)
+            } catch {
+                let aside = url.appendingPathExtension("corrupt")
+                FileHandle.standardError.write(Data(
+                    "--resume: \(url.lastPathComponent) is unusable (\(error)); moved aside as \(aside.lastPathComponent), trying the one before\n".utf8))
+                try? FileManager.default.removeItem(at: aside)
+                try FileManager.default.moveItem(at: url, to: aside)
+            }
+        }
+        throw CommandError("--resume: \(url.path) has no valid checkpoint-step-<N>.safetensors; allowed: a run folder written by \(command)")
+    }
+
+    /// Fails unless the folder exists: `--resume` continues a run that is there.
+    func checkExists(_ command: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CommandError("--resume: \(url.path) is not a run folder; allowed: the --out of an earlier \(command)")
+        }
     }
 }

@@ -8,34 +8,37 @@ import Transformer
 struct SFTOptions: ParsableArguments {
     static let defaults = SFTConfiguration()
 
-    @Option(help: "Task: \(TaskRegistry.names.joined(separator: ", ")). (default: \(defaults.task))") var task: String?
-    @Option(help: "Lowest difficulty. (default: the task's lowest)") var minDifficulty: Int?
-    @Option(name: [.customLong("max-difficulty"), .customLong("max-digits")],
+    @Option(parsing: .unconditional, help: "Task: \(TaskRegistry.names.joined(separator: ", ")). (default: \(defaults.task))") var task: String?
+    @Option(parsing: .unconditional, help: "Lowest difficulty. (default: the task's lowest)") var minDifficulty: Int?
+    @Option(name: [.customLong("max-difficulty"), .customLong("max-digits")], parsing: .unconditional,
         help: "Highest difficulty; for addition, the most digits of an operand. (default: \(defaults.maxDifficulty.map(String.init) ?? "the task's highest"))")
     var maxDifficulty: Int?
-    @Option(help: "Optimizer steps. (default: \(defaults.steps))") var steps: Int?
-    @Option(help: "Sequences per step. (default: \(defaults.batchSize))") var batchSize: Int?
-    @Option(help: "Peak learning rate (AdamW, warm-up then cosine). (default: \(defaults.learningRate))") var lr: Double?
-    @Option(help: "Warm-up steps. (default: \(defaults.warmupSteps))") var warmupSteps: Int?
-    @Option(help: "Final learning rate as a fraction of the peak. (default: \(defaults.finalLearningRateFraction))") var finalLrFraction: Double?
-    @Option(help: "AdamW weight decay. (default: \(defaults.weightDecay))") var weightDecay: Double?
-    @Option(help: "Gradient clipping: maximum global L2 norm. (default: \(defaults.maxGradientNorm))") var maxGradientNorm: Double?
-    @Option(help: "Master random seed. (default: \(defaults.seed))") var seed: UInt64?
-    @Option(help: "Padded tokens per training sequence. (default: the longest sequence of the task at the highest difficulty)") var sequenceLength: Int?
-    @Option(help: "Transformer blocks. (default: \(defaults.model.layers))") var layers: Int?
-    @Option(help: "Model width. (default: \(defaults.model.width))") var width: Int?
-    @Option(help: "Attention heads. (default: \(defaults.model.heads))") var heads: Int?
-    @Option(help: "Model context (positions). (default: \(defaults.model.context))") var context: Int?
-    @Option(help: "Held-out evaluation problems. (default: \(defaults.evaluationProblems))") var evalProblems: Int?
-    @Option(help: "Evaluate (greedy, held out) and print a line every this many steps. (default: \(defaults.evaluateEvery))") var evalEvery: Int?
-    @Option(help: "k of mean@k in the final evaluation. (default: \(defaults.samples))") var samples: Int?
-    @Option(help: "Temperature of the mean@k samples. (default: \(defaults.temperature))") var temperature: Double?
-    @Option(help: "Stop once held-out greedy accuracy reaches this fraction, e.g. 0.95. (default: none)") var targetAccuracy: Double?
-    @Option(help: "Stop after this many seconds of training. (default: none)") var timeLimit: Double?
+    @Option(parsing: .unconditional, help: "Optimizer steps. (default: \(defaults.steps))") var steps: Int?
+    @Option(parsing: .unconditional, help: "Sequences per step. (default: \(defaults.batchSize))") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Peak learning rate (AdamW, warm-up then cosine). (default: \(defaults.learningRate))") var lr: Double?
+    @Option(parsing: .unconditional, help: "Warm-up steps. (default: \(defaults.warmupSteps))") var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: "Final learning rate as a fraction of the peak. (default: \(defaults.finalLearningRateFraction))") var finalLrFraction: Double?
+    @Option(parsing: .unconditional, help: "AdamW weight decay. (default: \(defaults.weightDecay))") var weightDecay: Double?
+    @Option(parsing: .unconditional, help: "Gradient clipping: maximum global L2 norm. (default: \(defaults.maxGradientNorm))") var maxGradientNorm: Double?
+    @Option(parsing: .unconditional, help: "Master random seed. (default: \(defaults.seed))") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Padded tokens per training sequence. (default: the longest sequence of the task at the highest difficulty)") var sequenceLength: Int?
+    @Option(parsing: .unconditional, help: "Transformer blocks. (default: \(defaults.model.layers))") var layers: Int?
+    @Option(parsing: .unconditional, help: "Model width. (default: \(defaults.model.width))") var width: Int?
+    @Option(parsing: .unconditional, help: "Attention heads. (default: \(defaults.model.heads))") var heads: Int?
+    @Option(parsing: .unconditional, help: "Model context (positions). (default: \(defaults.model.context))") var context: Int?
+    @Option(parsing: .unconditional, help: "Held-out evaluation problems. (default: \(defaults.evaluationProblems))") var evalProblems: Int?
+    @Option(parsing: .unconditional, help: "Evaluate (greedy, held out) and print a line every this many steps. (default: \(defaults.evaluateEvery))") var evalEvery: Int?
+    @Option(parsing: .unconditional, help: "k of mean@k in the final evaluation. (default: \(defaults.samples))") var samples: Int?
+    @Option(parsing: .unconditional, help: "Temperature of the mean@k samples. (default: \(defaults.temperature))") var temperature: Double?
+    @Option(parsing: .unconditional, help: "Stop once held-out greedy accuracy reaches this fraction, e.g. 0.95. (default: none)") var targetAccuracy: Double?
+    @Option(parsing: .unconditional, help: "Stop after the first step that ends this many seconds after training started, writing the policy as at the end; --resume continues the run. (default: none)") var timeLimit: Double?
 
     /// The configuration: the defaults with every given flag applied.
-    var configuration: SFTConfiguration {
-        var c = SFTConfiguration()
+    var configuration: SFTConfiguration { applied(to: SFTConfiguration()) }
+
+    /// `base` with every given flag applied.
+    func applied(to base: SFTConfiguration) -> SFTConfiguration {
+        var c = base
         if let task { c.task = task }
         if let minDifficulty { c.minDifficulty = minDifficulty }
         if let maxDifficulty { c.maxDifficulty = maxDifficulty }
@@ -61,10 +64,10 @@ struct SFTOptions: ParsableArguments {
         return c
     }
 
-    /// The validated configuration; an invalid one is a `ValidationError` naming the flag.
+    /// The validated configuration; an invalid one is a `CommandError` naming the flag.
     func resolved() throws -> ResolvedSFTConfiguration {
         do { return try configuration.validated() } catch {
-            throw ValidationError("--\(Self.flag(error.field)) is \(error.value); allowed: \(error.allowed)")
+            throw CommandError("--\(Self.flag(error.field)) is \(error.value); allowed: \(error.allowed)")
         }
     }
 

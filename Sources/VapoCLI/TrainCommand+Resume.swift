@@ -6,7 +6,7 @@ import VAPO
 
 extension TrainCommand {
     /// The flags given that would change the run (anything but `--steps`, `--time-limit`, `--threads`,
-    /// `--checkpoint-every`, `--keep-checkpoints`, `--out`): a resumed run is the run in the folder.
+    /// `--checkpoint-every`, `--keep-checkpoints`, `--out`, `--dry-run`): a resumed run is the run in the folder.
     var flagsChangingTheRun: [String] {
         let o = options
         let given: [(String, Bool)] = [
@@ -23,33 +23,51 @@ extension TrainCommand {
     }
 
     /// `--resume`: the run in `--out` continued from its newest valid checkpoint (a corrupted newer one is
-    /// reported, renamed `<name>.corrupt`, and the one before used), with the folder's `config.json`; `metrics.jsonl` and
-    /// `rollouts.jsonl` are first cut back to the lines of the checkpoint's steps, so the finished files equal
-    /// those of a run that never stopped (wall-clock keys aside).
-    func resumeRun() throws {
+    /// reported, renamed `<name>.corrupt`, and the one before used), with the folder's `config.json` and the
+    /// settings the checkpoint records (its steps to reach, checkpoint interval and count; a flag given changes
+    /// them from now on). `metrics.jsonl` and `rollouts.jsonl` are first cut back to the lines of the
+    /// checkpoint's steps, so the finished files equal those of a run that never stopped (wall-clock keys
+    /// aside). A finished run says so and exits successfully.
+    func resumeRun(started: ContinuousClock.Instant) throws {
         if let flag = flagsChangingTheRun.first {
             throw CommandError(
                 "--resume: \(flag) would change the run; allowed with --resume: --steps, --time-limit, --threads, --checkpoint-every, --keep-checkpoints")
         }
         let folder = RunFolder(url: URL(fileURLWithPath: out))
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.url.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw CommandError("--resume: \(folder.url.path) is not a run folder; allowed: the --out of an earlier vapo train")
-        }
-        try folder.removeUnfinishedWrites()
-        let (checkpoint, step) = try newestValidCheckpoint(in: folder)
-        if !FileManager.default.fileExists(atPath: folder.config.path), let text = checkpoint.metadata["vapo.configuration"] {
-            // Killed between the first checkpoint and config.json: the checkpoint holds the same resolved configuration.
-            try Checkpoint.writeFileAtomically(Array(text.utf8), to: folder.config.path)
-        }
-        guard let data = FileManager.default.contents(atPath: folder.config.path) else {
+        try folder.checkExists("vapo train")
+        if !dryRun { try folder.removeUnfinishedWrites() }
+        let (checkpoint, step) = try folder.newestValidCheckpoint(of: "vapo train")
+        let configurationText = FileManager.default.contents(atPath: folder.config.path) ?? checkpoint.metadata["vapo.configuration"].map { Data($0.utf8) }
+        guard let configurationText else {
             throw CommandError("--resume: \(folder.config.path) is missing; allowed: a run folder written by vapo train")
         }
-        let configuration = try TrainingConfiguration.decode(json: data)
-        guard step <= steps else {
-            throw CommandError("--steps is \(steps) but the run is at step \(step); allowed: \(step) or more with --resume")
+        let configuration: TrainingConfiguration
+        do { configuration = try TrainingConfiguration.decode(json: configurationText) } catch {
+            throw CommandError("--resume: \(folder.config.path): \(error.description)")
         }
-        if let threads { Parallel.threadCount = threads }
+        var settings = try RunSettings(recordedIn: checkpoint) ?? Self.defaultSettings
+        if let steps { settings.steps = steps }
+        if let checkpointEvery { settings.checkpointEvery = checkpointEvery }
+        if let keepCheckpoints { settings.keepCheckpoints = keepCheckpoints }
+        let target = settings.steps ?? Self.defaultSettings.steps!
+        guard step <= target else {
+            throw CommandError("--steps is \(target) but the run is at step \(step); allowed: \(step) or more with --resume")
+        }
+        // Finished: at its last step, with the critic set up (a `--steps 0` run killed during the set-up is not).
+        if step == target && checkpoint.metadata["vapo.prepared"] == "true" {
+            output("\(folder.url.path): the run is finished (step \(step) of \(target)); nothing to do (--steps continues it further)")
+            return
+        }
+        if dryRun {
+            output("would resume \(folder.url.path) from \(folder.checkpoint(step: step).lastPathComponent) to step \(target), "
+                + "a checkpoint every \(plural(settings.checkpointEvery, "step")), keeping \(settings.keepCheckpoints)")
+            output(String(decoding: configuration.jsonData(), as: UTF8.self))
+            return
+        }
+        if !FileManager.default.fileExists(atPath: folder.config.path) {
+            // Killed between the first checkpoint and config.json: the checkpoint holds the same resolved configuration.
+            try Checkpoint.writeFileAtomically(Array(configurationText), to: folder.config.path)
+        }
         let trainer: Trainer<Float>
         do { trainer = try Trainer<Float>(resumingFrom: checkpoint, configuration: configuration) } catch {
             throw CommandError("--resume: \(folder.checkpoint(step: step).path): \(error.description)")
@@ -62,25 +80,8 @@ extension TrainCommand {
         guard before != nil || step == 0 else {
             throw CommandError("--resume: \(folder.metrics.path) has no step-0 line; allowed: the metrics of a run written by vapo train")
         }
-        print("resuming \(folder.url.path) from \(folder.checkpoint(step: step).lastPathComponent)")
-        try train(trainer, in: folder, dumpingRollouts: dumping, resuming: true, before: before)
-    }
-
-    /// The newest checkpoint of the folder that reads back with a valid checksum, and its step. Corrupted newer
-    /// ones are reported on standard error and renamed `<name>.corrupt` (their steps are run again).
-    func newestValidCheckpoint(in folder: RunFolder) throws -> (Checkpoint, Int) {
-        for (step, url) in try folder.checkpoints().reversed() {
-            do {
-                return (try Checkpoint.read(from: url.path), step)
-            } catch {
-                let aside = url.appendingPathExtension("corrupt")
-                FileHandle.standardError.write(Data(
-                    "--resume: \(url.lastPathComponent) is unusable (\(error)); moved aside as \(aside.lastPathComponent), trying the one before\n".utf8))
-                try? FileManager.default.removeItem(at: aside)
-                try FileManager.default.moveItem(at: url, to: aside)
-            }
-        }
-        throw CommandError("--resume: \(folder.url.path) has no valid checkpoint-step-<N>.safetensors; allowed: a run folder written by vapo train")
+        output("resuming \(folder.url.path) from \(folder.checkpoint(step: step).lastPathComponent)")
+        try train(trainer, in: folder, settings: settings, dumpingRollouts: dumping, resuming: true, before: before, started: started)
     }
 
     /// The metrics of a step-0 line (the evaluation before training), nil for any other line.

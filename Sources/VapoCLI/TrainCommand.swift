@@ -15,112 +15,196 @@ import VAPO
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "RL-train a policy with VAPO, PPO, GRPO or DAPO on a reasoning task.")
+        abstract: "RL-train a policy with VAPO, PPO, GRPO or DAPO on a reasoning task.",
+        discussion: """
+            Writes a run folder (--out, which must be new, or hold only an sft.safetensors to start from): \
+            config.json (the resolved configuration), metrics.jsonl (a line per step), \
+            checkpoint-step-<N>.safetensors (the trainer's full state, every --checkpoint-every steps and after \
+            the last, the newest --keep-checkpoints kept) and, with --dump-rollouts, rollouts.jsonl. The policy \
+            starts from --init-checkpoint, else <out>/sft.safetensors, else (with --fresh) a fresh GPT, else a \
+            short SFT on the run's task, saved as <out>/sft.safetensors. An interrupted run (Ctrl-C, SIGTERM, a \
+            crash) continues with --resume, bit for bit, with the run's own settings. --dry-run prints the \
+            resolved configuration and the starting policy and writes nothing; vapo presets lists the presets.
+            """)
 
     @OptionGroup var options: TrainOptions
-    @Option(help: "RL steps (0...1000000; 0: only the critic's set-up, then a checkpoint of it); with --resume, the total to reach.")
-    var steps = 300
-    @Option(help: "Stop after the first step that ends this many seconds after RL starts.") var timeLimit: Double?
-    @Option(help: "Run folder (must not hold a run, unless --resume).") var out = "runs/train"
-    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
-    @Option(help: "Write the trainer's full state every this many steps (1...1000000), and after the last step.")
-    var checkpointEvery = 10
-    @Option(help: "Keep the newest this many checkpoints (1...1000000); older ones are deleted once a newer one is written.")
-    var keepCheckpoints = 3
-    @Option(help: "Starting policy checkpoint (default: <out>/sft.safetensors if it exists, else a fresh GPT of --layers/--width/--heads/--context).")
+    @Option(parsing: .unconditional, help: "RL steps to reach (0...1000000; 0: only the critic's set-up, then a checkpoint of it). (default: 300; with --resume: the run's)")
+    var steps: Int?
+    @Option(parsing: .unconditional, help: "Stop after the first RL step that ends this many seconds after the command started (a short SFT and the critic's set-up count); --resume continues the run. (default: none)")
+    var timeLimit: Double?
+    @Option(help: "Run folder (new, or holding only an sft.safetensors to start from; with --resume, the run's).") var out = "runs/train"
+    @Option(parsing: .unconditional, help: "Worker threads (1...\(Parallel.maximumThreadCount)), for the short SFT too; results do not depend on it. (default: 2, or fewer cores)")
+    var threads: Int?
+    @Option(parsing: .unconditional, help: "Write the trainer's full state every this many steps (1...1000000), and after the last. (default: 10; with --resume: the run's)")
+    var checkpointEvery: Int?
+    @Option(parsing: .unconditional, help: "Keep the newest this many checkpoints (1...1000000); older ones are deleted once a newer one is written. (default: 3; with --resume: the run's)")
+    var keepCheckpoints: Int?
+    @Option(help: "Starting policy: a policy.safetensors of vapo sft or a checkpoint of vapo train. (default: <out>/sft.safetensors if it exists, else a fresh GPT with --fresh, else a short SFT)")
     var initCheckpoint: String?
     @Flag(help: "Start from a fresh GPT of --layers/--width/--heads/--context instead of a short SFT.") var fresh = false
-    @Option(help: "SFT steps of the short-SFT starting point (SFTConfiguration's defaults otherwise; 300 steps: 36% held-out greedy accuracy on addition up to 4 digits).")
+    @Option(parsing: .unconditional, help: "Steps of the short SFT that makes the starting policy when there is none: vapo sft's defaults on the run's task (addition: up to 4 digits, or the run's highest difficulty if higher), a GPT of --layers/--width/--heads/--context. (default: 300; 36% held-out greedy accuracy on addition)")
     var sftSteps: Int?
-    @Option(help: "Layers of a fresh policy (default 4).") var layers: Int?
-    @Option(help: "Width of a fresh policy (default 128).") var width: Int?
-    @Option(help: "Attention heads of a fresh policy (default 4).") var heads: Int?
-    @Option(help: "Context of a fresh policy (default 128).") var context: Int?
-    @Flag(help: "Continue the run in --out from its newest valid checkpoint, with its config.json, bit for bit.") var resume = false
+    @Option(parsing: .unconditional, help: "Transformer blocks of a fresh or short-SFT policy. (default: 4)") var layers: Int?
+    @Option(parsing: .unconditional, help: "Width of a fresh or short-SFT policy. (default: 128)") var width: Int?
+    @Option(parsing: .unconditional, help: "Attention heads of a fresh or short-SFT policy. (default: 4)") var heads: Int?
+    @Option(parsing: .unconditional, help: "Context (positions) of a fresh or short-SFT policy. (default: 128)") var context: Int?
+    @Flag(help: "Continue the run in --out from its newest valid checkpoint with its config.json and settings, bit for bit.") var resume = false
     @Flag(help: "Write every step's rollout to rollouts.jsonl.") var dumpRollouts = false
+    @Flag(name: [.customLong("dry-run"), .customLong("print-config")], help: "Print the resolved configuration and the starting policy (or, with --resume, what would be resumed); write nothing.")
+    var dryRun = false
+
+    /// The defaults of the settings `--resume` takes from the run.
+    static let defaultSettings = RunSettings(steps: 300, checkpointEvery: 10, keepCheckpoints: 3)
 
     func validate() throws {
-        guard (0...1_000_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 0...1000000") }
+        if let steps, !(0...1_000_000).contains(steps) { throw CommandError("--steps is \(steps); allowed: 0...1000000") }
         if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {
             throw CommandError("--threads is \(threads); allowed: 1...\(Parallel.maximumThreadCount)")
         }
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
             throw CommandError("--time-limit is \(timeLimit); allowed: a positive number of seconds")
         }
-        guard (1...1_000_000).contains(checkpointEvery) else {
+        if let checkpointEvery, !(1...1_000_000).contains(checkpointEvery) {
             throw CommandError("--checkpoint-every is \(checkpointEvery); allowed: 1...1000000")
         }
-        guard (1...1_000_000).contains(keepCheckpoints) else {
+        if let keepCheckpoints, !(1...1_000_000).contains(keepCheckpoints) {
             throw CommandError("--keep-checkpoints is \(keepCheckpoints); allowed: 1...1000000")
         }
+        if let sftSteps, !(1...10_000_000).contains(sftSteps) { throw CommandError("--sft-steps is \(sftSteps); allowed: 1...10000000") }
+        guard !out.isEmpty else { throw CommandError("--out is empty; allowed: a folder path") }
     }
 
     func run() throws {
-        if resume { return try resumeRun() }
+        let started = ContinuousClock.now
+        // Before any work: the short SFT runs on the threads asked for too.
+        if let threads { Parallel.threadCount = threads }
+        if resume { return try resumeRun(started: started) }
         let configuration = try options.resolved()
         let folder = RunFolder(url: URL(fileURLWithPath: out))
-        var policy = try startingPolicy(folder: folder)
-        try folder.checkNew()
-        if policy == nil {
-            try folder.create()
-            policy = try shortSFT(into: folder)
+        let start = try startingPoint(folder: folder, configuration: configuration)
+        if dryRun {
+            output("starting policy: \(start.description)")
+            output(String(decoding: configuration.jsonData(), as: UTF8.self))
+            return
         }
-        if let threads { Parallel.threadCount = threads }
-        let trainer = try Trainer<Float>(configuration: configuration, policy: policy!)
+        try folder.checkNew(reusable: [folder.sftCheckpoint.lastPathComponent])
         try folder.create()
+        Interruption.onSignal(print: "vapo train stopped by a signal before its first checkpoint; nothing to resume: run the same command again")
+        if case .shortSFT = start {} else { output("starting policy: \(start.description)") }
+        let policy: GPT<Float>
+        switch start {
+        case .checkpoint(let path): policy = try StartingPolicy.read(from: path, flag: path == folder.sftCheckpoint.path ? "--out" : "--init-checkpoint")
+        case .fresh(let shape):
+            policy = try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: configuration.seed, name: "train/policy-init"))
+        case .shortSFT(let sft): policy = try shortSFT(sft, into: folder)
+        }
+        let trainer = try Trainer<Float>(configuration: configuration, policy: policy)
+        let settings = RunSettings(
+            steps: steps ?? Self.defaultSettings.steps, checkpointEvery: checkpointEvery ?? Self.defaultSettings.checkpointEvery,
+            keepCheckpoints: keepCheckpoints ?? Self.defaultSettings.keepCheckpoints)
         // The state before any step first: from the moment config.json exists the run can be resumed.
-        try folder.save(trainer.checkpoint(), step: 0, keep: keepCheckpoints)
+        try folder.save(settings.recorded(in: trainer.checkpoint()), step: 0, keep: settings.keepCheckpoints)
         // rollouts.jsonl before config.json too: a resumed run dumps rollouts iff the file exists.
         if dumpRollouts { try Checkpoint.writeFileAtomically([], to: folder.rollouts.path) }
         try Checkpoint.writeFileAtomically(Array(configuration.jsonData()), to: folder.config.path)
-        try train(trainer, in: folder, dumpingRollouts: dumpRollouts, resuming: false, before: nil)
+        try train(trainer, in: folder, settings: settings, dumpingRollouts: dumpRollouts, resuming: false, before: nil, started: started)
     }
 
-    /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it
-    /// exists, else with `--fresh` a fresh GPT of the shape flags, else nil: a short SFT is to be run.
-    func startingPolicy(folder: RunFolder) throws -> GPT<Float>? {
-        if let initCheckpoint { return try StartingPolicy.read(from: initCheckpoint) }
-        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
-            print("starting from \(folder.sftCheckpoint.path)")
-            return try StartingPolicy.read(from: folder.sftCheckpoint.path)
+    /// Where the policy comes from.
+    enum StartingPoint: CustomStringConvertible {
+        case checkpoint(String), fresh(GPTConfiguration), shortSFT(SFTConfiguration)
+
+        var description: String {
+            switch self {
+            case .checkpoint(let path): return path
+            case .fresh(let m): return "a fresh GPT of \(plural(m.layers, "layer")) × width \(m.width), \(m.heads) heads, context \(m.context)"
+            case .shortSFT(let c):
+                let m = c.model
+                return "a short SFT of \(plural(c.steps, "step")) on \(c.task) up to difficulty \(c.maxDifficulty.map(String.init) ?? "the task's highest"), "
+                    + "a GPT of \(plural(m.layers, "layer")) × width \(m.width), \(m.heads) heads, context \(m.context)"
+            }
         }
-        guard fresh else { return nil }
-        let shape: GPTConfiguration
-        do {
-            shape = try GPTConfiguration(
-                layers: layers ?? 4, width: width ?? 128, heads: heads ?? 4, context: context ?? 128, vocabulary: Tokenizer.vocabularySize
-            ).validated()
-        } catch { throw CommandError("model: \(error.description)") }
-        return try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: options.seed ?? 0, name: "train/policy-init"))
     }
 
-    /// The short-SFT starting point: `vapo sft`'s defaults (4-digit addition, the default GPT) for
-    /// `--sft-steps` steps, saved as the run folder's `sft.safetensors` for later runs to reuse.
-    func shortSFT(into folder: RunFolder) throws -> GPT<Float> {
+    /// The policy RL starts from: `--init-checkpoint`, else the run folder's `sft.safetensors` when it exists,
+    /// else with `--fresh` a fresh GPT of the shape flags, else a short SFT on the run's task. A flag the chosen
+    /// starting point would ignore is refused, in one line naming it.
+    func startingPoint(folder: RunFolder, configuration: TrainingConfiguration) throws -> StartingPoint {
+        let shapeFlags = [("--layers", layers != nil), ("--width", width != nil), ("--heads", heads != nil), ("--context", context != nil)]
+            .filter(\.1).map(\.0)
+        let ignored = (fresh ? ["--fresh"] : []) + (sftSteps != nil ? ["--sft-steps"] : []) + shapeFlags
+        if let initCheckpoint {
+            if let flag = ignored.first {
+                throw CommandError("\(flag): the policy comes from --init-checkpoint \(initCheckpoint); allowed: \(flag) without --init-checkpoint")
+            }
+            _ = try StartingPolicy.read(from: initCheckpoint)  // refused now, before anything is written
+            return .checkpoint(initCheckpoint)
+        }
+        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
+            if let flag = ignored.first {
+                throw CommandError("\(flag): the policy comes from \(folder.sftCheckpoint.path), which the folder holds; allowed: \(flag) with a new --out")
+            }
+            return .checkpoint(folder.sftCheckpoint.path)
+        }
+        var shape = GPTConfiguration()
+        if let layers { shape.layers = layers }
+        if let width { shape.width = width }
+        if let heads { shape.heads = heads }
+        if let context { shape.context = context }
+        if fresh {
+            if sftSteps != nil { throw CommandError("--sft-steps: --fresh starts from a fresh GPT, without a short SFT; allowed: one of the two") }
+            do { return .fresh(try shape.validated()) } catch {
+                guard case .outOfRange(let field, let value, let allowed) = error else { throw CommandError("--fresh: \(error)") }
+                throw CommandError("--\(field) is \(value); allowed: \(allowed)")
+            }
+        }
         var sft = SFTConfiguration()
+        sft.model = shape
         sft.steps = sftSteps ?? 300
-        sft.seed = options.seed ?? 0
-        print("short SFT: \(sft.steps) steps of \(sft.task) up to difficulty \(sft.maxDifficulty ?? 0), saved as \(folder.sftCheckpoint.path)")
+        sft.seed = configuration.seed
+        if configuration.task != sft.task {
+            sft.task = configuration.task
+            sft.maxDifficulty = configuration.maxDifficulty
+        } else if let highest = configuration.maxDifficulty, highest > sft.maxDifficulty ?? highest {
+            sft.maxDifficulty = highest
+        }
+        do { _ = try sft.validated() } catch {
+            let flag = ["model.layers": "--layers", "model.width": "--width", "model.heads": "--heads", "model.context": "--context", "steps": "--sft-steps"][error.field]
+            throw CommandError("\(flag ?? "short SFT: \(error.field)") is \(error.value); allowed: \(error.allowed)")
+        }
+        return .shortSFT(sft)
+    }
+
+    /// The short-SFT starting point, saved as the run folder's `sft.safetensors` for later runs to reuse.
+    func shortSFT(_ sft: SFTConfiguration, into folder: RunFolder) throws -> GPT<Float> {
+        output("starting policy: \(StartingPoint.shortSFT(sft).description), on \(plural(Parallel.threadCount, "thread")); saved as \(folder.sftCheckpoint.path)")
         let outcome = try SFTRun.run(sft) { p in
-            print(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
-            fflush(nil)  // a piped log shows each line as it happens
+            output(String(format: "sft step %5d  loss %.4f  held-out greedy %5.1f%%  %6.1f s", p.step, p.loss, 100 * p.accuracy, p.elapsed))
         }
         try outcome.checkpoint.write(to: folder.sftCheckpoint.path)
         return outcome.checkpoint.model
     }
 
-    /// The RL loop from the trainer's step on, appending to the run's files when `resuming`: a held-out
-    /// evaluation before the first step (unless `before`, the run's step-0 line, is given), a metrics line and a progress line per step, a checkpoint every
-    /// `--checkpoint-every` steps and after the last.
-    func train(_ trainer: Trainer<Float>, in folder: RunFolder, dumpingRollouts: Bool, resuming: Bool, before given: [String: Double]?) throws {
+    /// The RL loop from the trainer's step to `settings.steps`, appending to the run's files when `resuming`: a
+    /// held-out evaluation before the first step (unless `before`, the run's step-0 line, is given), a metrics
+    /// line and a progress line per step, a checkpoint every `settings.checkpointEvery` steps and after the last,
+    /// whose metrics line always holds the held-out evaluation the final table shows. `started`: when the
+    /// command started, the clock of `--time-limit`.
+    func train(
+        _ trainer: Trainer<Float>, in folder: RunFolder, settings: RunSettings, dumpingRollouts: Bool, resuming: Bool, before given: Metrics?,
+        started: ContinuousClock.Instant
+    ) throws {
         let c = trainer.configuration
+        let steps = settings.steps ?? Self.defaultSettings.steps!
         let metrics = try MetricsWriter(url: folder.metrics, appending: resuming)
         let rollouts = dumpingRollouts ? try MetricsWriter(url: folder.rollouts, appending: true) : nil  // created by run()
         var display = ProgressDisplay()
-        print("vapo train: \(c.algorithm.rawValue) on \(c.task), \(steps) steps of \(c.promptsPerStep) × \(c.samplesPerPrompt), "
-            + "\(Parallel.threadCount) thread(s), run folder \(folder.url.path)")
-        fflush(nil)
-        var before: [String: Double]
+        output("vapo train: \(c.algorithm.rawValue) on \(c.task), \(plural(steps, "step")) of \(plural(c.promptsPerStep, "prompt")) × "
+            + "\(plural(c.samplesPerPrompt, "sample")), \(plural(Parallel.threadCount, "thread")), run folder \(folder.url.path), "
+            + "a checkpoint every \(plural(settings.checkpointEvery, "step"))")
+        output(ProgressDisplay.legend(c))
+        Interruption.onSignal(print: "vapo train stopped by a signal; its newest checkpoint is kept. Continue it with: vapo train --resume --out \(out)")
+        var before: Metrics
         if let given {
             before = given
         } else {
@@ -129,63 +213,62 @@ struct TrainCommand: ParsableCommand {
         }
         let accuracyKey = HeldOutEvaluation.passAt1Key(task: trainer.task.name)
         let clock = ContinuousClock()
-        let start = clock.now
         let firstStep = trainer.completedSteps
-        func elapsed() -> Double { seconds(start.duration(to: clock.now)) }
+        func elapsed() -> Double { seconds(started.duration(to: clock.now)) }
         // The critic's set-up (reward model, Value-Pretraining) can take minutes: a line per set-up step, and the
-        // remaining time estimated from RL steps alone. The time limit still counts the set-up.
-        trainer.setUpProgress = { record in
-            print(ProgressDisplay.setUpLine(record, configuration: c, elapsed: elapsed()))
-            fflush(nil)
-        }
+        // remaining time estimated from RL steps alone. The time limit counts the set-up.
+        trainer.setUpProgress = { record in output(ProgressDisplay.setUpLine(record, configuration: c, elapsed: elapsed())) }
         try trainer.prepare()
         trainer.setUpProgress = nil
         // The critic against Monte-Carlo truth as RL starts and as it ends (a small probe: seconds).
         let startProbe = trainer.completedSteps == 0 ? try criticProbe(trainer) : nil
-        if let startProbe {
-            print(criticLine("critic at the start", startProbe))
-            fflush(nil)
-        }
+        if let startProbe { output(criticLine("critic at the start", startProbe)) }
         let rlStart = elapsed()
-        var last: [String: Double] = [:]
+        var last: Metrics = [:]
         var endFigures: CriticProbeReport?
         var saved = trainer.completedSteps
+        var stoppedByTime = false
         while trainer.completedSteps < steps {
             last = try trainer.step()
             let step = trainer.completedSteps
-            let overTime = timeLimit.map { elapsed() > $0 } ?? false
+            stoppedByTime = timeLimit.map { elapsed() > $0 } ?? false
+            let final = step == steps || stoppedByTime
             if step == 1, let startProbe { last.merge(Self.probeMetrics(startProbe, phase: "start"), uniquingKeysWith: { $1 }) }
-            if step == steps || overTime, let endProbe = try criticProbe(trainer) {
+            if final, let endProbe = try criticProbe(trainer) {
                 last.merge(Self.probeMetrics(endProbe, phase: "end"), uniquingKeysWith: { $1 })
                 endFigures = endProbe
             }
+            // The final table's "after" is in the metrics too, evaluated now if this step had no evaluation.
+            if final && last[accuracyKey] == nil { last.merge(try trainer.evaluate(), uniquingKeysWith: { $1 }) }
             try metrics.write(step: step, last)
             if let rollouts, let (rollout, estimate) = trainer.lastRollout {
                 try rollouts.write(lines: RolloutDump.lines(step: step, rollout: rollout, estimate: estimate))
             }
             let time = elapsed()
-            if step % checkpointEvery == 0 || step == steps || overTime {
-                try folder.save(trainer.checkpoint(), step: step, keep: keepCheckpoints)
+            if step % settings.checkpointEvery == 0 || final {
+                try folder.save(settings.recorded(in: trainer.checkpoint()), step: step, keep: settings.keepCheckpoints)
                 saved = step
             }
             var left = (time - rlStart) / Double(step - firstStep) * Double(steps - step)
             if let timeLimit { left = min(left, max(0, timeLimit - time)) }
             display.show(
-                ProgressDisplay.line(step: step, of: steps, metrics: last, accuracyKey: accuracyKey, elapsed: time, left: overTime ? 0 : left),
-                keep: last[accuracyKey] != nil || step == steps || overTime)
-            if overTime { break }
+                ProgressDisplay.line(step: step, of: steps, metrics: last, accuracyKey: accuracyKey, elapsed: time, left: stoppedByTime ? 0 : left),
+                keep: last[accuracyKey] != nil || final)
+            if stoppedByTime { break }
         }
         display.finish()
-        // No step ran (`--steps 0`, or a resumed run already at --steps): the checkpoint of this step is written
-        // again after `prepare()`, so that it holds the critic as set up (`vapo probe-critic` reads it).
+        // No step ran (`--steps 0`): the checkpoint of this step is written again after `prepare()`, so that it
+        // holds the critic as set up (`vapo probe-critic` reads it).
         if saved != trainer.completedSteps || trainer.completedSteps == firstStep {
-            try folder.save(trainer.checkpoint(), step: trainer.completedSteps, keep: keepCheckpoints)
+            try folder.save(settings.recorded(in: trainer.checkpoint()), step: trainer.completedSteps, keep: settings.keepCheckpoints)
         }
-        let after = last[accuracyKey] != nil ? last : try trainer.evaluate()
         let path = folder.checkpoint(step: trainer.completedSteps)
-        printTable(before: before[accuracyKey], after: after[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
+        printTable(before: before[accuracyKey], after: last[accuracyKey], task: c.task, steps: trainer.completedSteps, seconds: elapsed())
         if startProbe != nil || endFigures != nil { printCriticTable(start: startProbe, end: endFigures) }
-        print("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpingRollouts ? ", \(folder.rollouts.path)" : ""))
+        output("wrote \(folder.config.path), \(folder.metrics.path), \(path.path)" + (dumpingRollouts ? ", \(folder.rollouts.path)" : ""))
+        if stoppedByTime {
+            output("the time limit (\(timeLimit!) s) stopped the run at step \(trainer.completedSteps) of \(steps); continue it with: vapo train --resume --out \(out)")
+        }
     }
 
     /// The probe of the final table: 64 held-out problems, 4 prefixes each (and both sides of the first error),
@@ -225,26 +308,26 @@ struct TrainCommand: ParsableCommand {
 
     func printCriticTable(start: CriticProbeReport?, end: CriticProbeReport?) {
         let options = Self.tableProbe
-        print("critic against Monte-Carlo values (\(options.problems) held-out problems, K = \(options.continuations); vapo probe-critic measures more):")
-        print("          EV(V_MC)  EV(returns)  ceiling  first-error change (V_MC)")
+        output("critic against Monte-Carlo values (\(options.problems) held-out problems, K = \(options.continuations); vapo probe-critic measures more):")
+        output("          EV(V_MC)  EV(returns)  ceiling  first-error change (V_MC)")
         for (name, report) in [("  start", start), ("  end  ", end)] {
             guard let report else {
-                print("\(name)         -            -        -  -")
+                output("\(name)         -            -        -  -")
                 continue
             }
             let o = report.overall
             var drop = "-"
             if let e = report.firstError, let critic = e.criticDrop, let truth = e.monteCarloDrop { drop = String(format: "%+.2f (%+.2f)", critic, truth) }
-            print(String(format: "%@     %5.2f        %5.2f    %5.2f  %@", name, o.explainedVarianceMonteCarlo, o.explainedVarianceReturns, o.ceilingReturns, drop))
+            output(String(format: "%@     %5.2f        %5.2f    %5.2f  %@", name, o.explainedVarianceMonteCarlo, o.explainedVarianceReturns, o.ceilingReturns, drop))
         }
     }
 
     func printTable(before: Double?, after: Double?, task: String, steps: Int, seconds: Double) {
         func percent(_ value: Double?) -> String { value.map { String(format: "%6.1f%%", 100 * $0) } ?? "      -" }
         let gain = (before != nil && after != nil) ? String(format: "%+6.1f", 100 * (after! - before!)) : "     -"
-        print("held-out greedy accuracy (\(task)), \(steps) RL steps in \(ProgressDisplay.clock(seconds)):")
-        print("  before   after   points")
-        print("\(percent(before)) \(percent(after))   \(gain)")
+        output("held-out greedy accuracy (\(task)), \(plural(steps, "RL step")) in \(ProgressDisplay.clock(seconds)):")
+        output("  before   after   points")
+        output("\(percent(before)) \(percent(after))   \(gain)")
     }
 }
 
@@ -253,6 +336,13 @@ extension JSONEncoder {
     static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// An encoder with sorted keys, indented: deterministic bytes a person can read.
+    static var pretty: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return encoder
     }
 }

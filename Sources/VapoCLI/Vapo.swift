@@ -6,5 +6,5 @@ struct Vapo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vapo",
         abstract: "VAPO: value-based reinforcement learning for reasoning, reference implementation.",
-        subcommands: [DemoCommand.self, SFTCommand.self, EvalCommand.self, TrainCommand.self, SampleCommand.self, ProbeCriticCommand.self])
+        subcommands: [DemoCommand.self, SFTCommand.self, EvalCommand.self, TrainCommand.self, PresetsCommand.self, SampleCommand.self, ProbeCriticCommand.self])
 }

@@ -145,5 +145,6 @@ struct GeneratorTests {
         }
         let message = TaskError.invalidPrompt(task: "addition", prompt: "3+", expected: "a+b=").description
         #expect(message.contains("\"3+\"") && message.contains("expected a+b="))
+        #expect(message.contains("is not a problem of task addition"), "no article to get wrong (\"a addition\"): \(message)")
     }
 }

@@ -24,9 +24,15 @@ struct TrainCommandTests {
     }
 
     /// Runs `vapo train` with the tiny model and configuration and `extra` arguments into `out`.
+    /// The policy is a fresh tiny GPT unless it comes from a checkpoint (`--init-checkpoint`, or an `sft.safetensors`
+    /// in the folder), which the shape flags would contradict.
     static func train(_ scratch: URL, out: String, _ extra: [String] = []) throws {
-        let arguments = ["train", "--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16",
-            "--heads", "2", "--context", "32", "--steps", "2", "--seed", "7", "--out", scratch.appendingPathComponent(out).path] + extra
+        let folder = scratch.appendingPathComponent(out)
+        let fromCheckpoint = extra.contains("--init-checkpoint")
+            || FileManager.default.fileExists(atPath: folder.appendingPathComponent("sft.safetensors").path)
+        let fresh = fromCheckpoint ? [] : ["--fresh", "--layers", "1", "--width", "16", "--heads", "2", "--context", "32"]
+        let arguments = ["train", "--config", scratch.appendingPathComponent("tiny.json").path] + fresh
+            + ["--steps", "2", "--seed", "7", "--out", folder.path] + extra
         var command = try Vapo.parseAsRoot(arguments)
         try command.run()
     }
@@ -79,20 +85,20 @@ struct TrainCommandTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
         let before = try names.map { try Self.bytes(run, $0) }
         let cases: [([String], String)] = [
-            (["--algo", "sac"], "algorithm is \"sac\"; allowed: vapo, ppo, grpo, dapo"),
+            (["--algo", "sac"], "--algo is \"sac\"; allowed: vapo, ppo, grpo, dapo"),
             (["--preset", "vapo-fast"], "preset is \"vapo-fast\"; allowed: vapo, vapo-paper, ppo, grpo, dapo, vapo-no-value-pretrain"),
             (["--task", "chess"], "task is \"chess\"; allowed: addition, multiplication, counting, countdown"),
-            (["--mu=-0.5"], "mu is -0.5; allowed:"),
-            (["--alpha=-1"], "alpha is -1.0; allowed:"),
-            (["--samples", "0"], "samplesPerPrompt is 0; allowed:"),
-            (["--mini-batch", "64"], "miniBatchSize is 64; allowed:"),
+            (["--mu=-0.5"], "--mu is -0.5; allowed:"),
+            (["--alpha", "-1"], "--alpha is -1.0; allowed:"),
+            (["--samples", "0"], "--samples is 0; allowed:"),
+            (["--mini-batch", "64"], "--mini-batch is 64; allowed: 1...4 (the responses per step, --prompts × --samples)"),
             (["--threads", "0"], "--threads is 0; allowed: 1..."),
             (["--init-checkpoint", scratch.appendingPathComponent("none.safetensors").path], "does not exist; allowed: a policy checkpoint"),
             (["--init-checkpoint", scratch.appendingPathComponent("tiny.json").path], "tiny.json"),
             (["--resume"], "--resume: --config would change the run; allowed with --resume: --steps"),
             (["--checkpoint-every", "0"], "--checkpoint-every is 0; allowed: 1...1000000"),
             (["--keep-checkpoints", "0"], "--keep-checkpoints is 0; allowed: 1...1000000"),
-            ([], "already holds a run (\(names[0])); allowed: a new folder"),
+            ([], "already holds a run (\(names[0])); allowed: a new or empty folder, or --resume to continue it"),
         ]
         for (extra, message) in cases {
             var thrown: (any Error)?
