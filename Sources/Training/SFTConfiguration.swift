@@ -147,6 +147,20 @@ extension SFTConfiguration {
         }
         guard (1...10_000_000).contains(steps) else { throw fail("steps", steps, "1...10000000") }
         guard (1...4096).contains(batchSize) else { throw fail("batchSize", batchSize, "1...4096") }
+        // A training step holds the activations of the whole batch at once: batchSize sequences of this model
+        // may ask for at most `GPTConfiguration.maximumActivationScalars`. When not even one sequence fits, the
+        // sequence length is what to lower.
+        let limit = GPTConfiguration.maximumActivationScalars
+        let mostSequences = limit / model.activationScalars(sequences: 1, length: length)
+        guard mostSequences >= 1 else {
+            let allowed = (longest...length).last { model.activationScalars(sequences: 1, length: $0) <= limit }.map {
+                "\(longest)...\($0) (with this model: the activations of one sequence at most \(limit) scalars)"
+            }
+            throw fail("sequenceLength", length, allowed ?? "none with this model (one sequence of \(longest) tokens needs more than \(limit) activation scalars)")
+        }
+        guard batchSize <= mostSequences else {
+            throw fail("batchSize", batchSize, "1...\(mostSequences) (sequences of \(length) tokens of this model: activations at most \(limit) scalars)")
+        }
         guard learningRate > 0 && learningRate <= 1 else { throw fail("learningRate", learningRate, "(0, 1]") }
         guard warmupSteps >= 0 else { throw fail("warmupSteps", warmupSteps, "0 or more") }
         guard (0...1).contains(finalLearningRateFraction) else { throw fail("finalLearningRateFraction", finalLearningRateFraction, "[0, 1]") }
