@@ -135,6 +135,23 @@ struct ConfigurationTests {
         #expect(message { _ in } == "valid")
     }
 
+    @Test("the responses per step (promptsPerStep × samplesPerPrompt) are at most 2^16 and their tokens (× maxNewTokens) at most 2^24: each bound is accepted, one above it names the field and its range")
+    func productBounds() throws {
+        var c = TrainingConfiguration()
+        (c.promptsPerStep, c.samplesPerPrompt) = (256, 256)
+        #expect(throws: Never.self) { try c.validated() }
+        c.samplesPerPrompt = 257
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "samplesPerPrompt", value: "257",
+            allowed: "1...256 (promptsPerStep × samplesPerPrompt, the responses per step, at most 65536)")) { try c.validated() }
+        c = TrainingConfiguration()  // 16 × 4 = 64 responses
+        c.maxNewTokens = 262_144
+        #expect(throws: Never.self) { try c.validated() }
+        c.maxNewTokens = 262_145
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "maxNewTokens", value: "262145", allowed: "1...262144 (responses per step × maxNewTokens at most 16777216)")) { try c.validated() }
+    }
+
     @Test("an unknown field, a value of the wrong type, an unknown preset, algorithm or value initialisation, and bad JSON are errors naming them")
     func decodingErrors() {
         func message(_ json: String) -> String {
