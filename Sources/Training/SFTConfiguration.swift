@@ -169,6 +169,10 @@ extension SFTConfiguration {
         guard (1...1_000_000).contains(evaluationProblems) else { throw fail("evaluationProblems", evaluationProblems, "1...1000000") }
         guard evaluateEvery >= 1 else { throw fail("evaluateEvery", evaluateEvery, "1 or more") }
         guard (1...1024).contains(samples) else { throw fail("samples", samples, "1...1024") }
+        let mostResponses = EvaluationOptions.maximumResponses
+        guard evaluationProblems * samples <= mostResponses else {
+            throw fail("samples", samples, "1...\(mostResponses / evaluationProblems) (evaluationProblems × samples, the evaluation's sampled responses, at most \(mostResponses))")
+        }
         guard temperature > 0 && temperature.isFinite else { throw fail("temperature", temperature, "a positive number") }
         if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy <= 1) {
             throw fail("targetAccuracy", targetAccuracy, "(0, 1]")

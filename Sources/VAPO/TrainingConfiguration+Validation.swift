@@ -1,4 +1,5 @@
 import Checkpoints
+import Training
 import Tasks
 
 /// A training configuration that cannot run: one line naming the field, its value and what is allowed.
@@ -141,6 +142,9 @@ extension TrainingConfiguration {
         try atLeast(evalEvery, 0, "evalEvery")
         try within(evalProblems, 0...1_000_000, "evalProblems")
         try within(evalSamples, 1...1024, "evalSamples")
+        try check(
+            evalProblems * evalSamples <= EvaluationOptions.maximumResponses, "evalSamples", evalSamples,
+            "1...\(EvaluationOptions.maximumResponses / max(evalProblems, 1)) (evalProblems × evalSamples, the evaluation's sampled responses, at most \(EvaluationOptions.maximumResponses))")
         try check(evalTemperature >= 0 && evalTemperature.isFinite, "evalTemperature", evalTemperature, "0 (greedy) or a positive finite number")
         try check(evalTopP > 0 && evalTopP <= 1, "evalTopP", evalTopP, "(0, 1]")
         return self

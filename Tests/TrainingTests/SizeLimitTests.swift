@@ -97,6 +97,17 @@ struct SizeLimitTests {
         #expect(throws: SFTConfigurationError.self) { try c.validated() }
     }
 
+    @Test("an SFT evaluation of more than 2^20 sampled responses (evaluationProblems × samples) is an error naming samples and its range; 2^20 is accepted")
+    func evaluationBound() throws {
+        var c = SFTConfiguration()
+        (c.evaluationProblems, c.samples) = (1024, 1024)
+        #expect(throws: Never.self) { try c.validated() }
+        c.evaluationProblems = 1025
+        #expect(throws: SFTConfigurationError(
+            field: "samples", value: "1024", allowed: "1...1023 (evaluationProblems × samples, the evaluation's sampled responses, at most 1048576)")
+        ) { try c.validated() }
+    }
+
     /// Runs the built `vapo` with `arguments`, killing it after `timeout` seconds; returns the exit status, the
     /// first line of standard error and whether it had to be killed, or nil (recorded) when `vapo` is not built.
     /// Output goes to files, not pipes (a pipe read can be interrupted by another test's child process).

@@ -152,6 +152,17 @@ struct ConfigurationTests {
             field: "maxNewTokens", value: "262145", allowed: "1...262144 (responses per step × maxNewTokens at most 16777216)")) { try c.validated() }
     }
 
+    @Test("the evaluation's sampled responses (evalProblems × evalSamples) are at most 2^20: the bound is accepted, one problem more names evalSamples and its range")
+    func evaluationBound() throws {
+        var c = TrainingConfiguration()
+        (c.evalProblems, c.evalSamples) = (1024, 1024)
+        #expect(throws: Never.self) { try c.validated() }
+        c.evalProblems = 1025
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "evalSamples", value: "1024",
+            allowed: "1...1023 (evalProblems × evalSamples, the evaluation's sampled responses, at most 1048576)")) { try c.validated() }
+    }
+
     @Test("an unknown field, a value of the wrong type, an unknown preset, algorithm or value initialisation, and bad JSON are errors naming them")
     func decodingErrors() {
         func message(_ json: String) -> String {
