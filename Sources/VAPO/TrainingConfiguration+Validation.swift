@@ -127,6 +127,13 @@ extension TrainingConfiguration {
         try check(
             responsesPerStep * maxNewTokens <= Self.maximumResponseTokensPerStep, "maxNewTokens", maxNewTokens,
             "1...\(Self.maximumResponseTokensPerStep / responsesPerStep) (responses per step × maxNewTokens at most \(Self.maximumResponseTokensPerStep))")
+        // A value-pretraining batch is sampled and held like an RL step's rollout, so it has the same bounds.
+        let samples = effectiveSamplesPerPrompt
+        let mostPrompts = min(Self.maximumResponsesPerStep / samples, Self.maximumResponseTokensPerStep / (samples * maxNewTokens))
+        try check(
+            valuePretrainingPrompts <= mostPrompts, "valuePretrainingPrompts", valuePretrainingPrompts,
+            "1...\(mostPrompts) (valuePretrainingPrompts × \(samples) samples per prompt, a value-pretraining batch, at most "
+                + "\(Self.maximumResponsesPerStep) responses and \(Self.maximumResponseTokensPerStep) response tokens)")
         let task: any ReasoningTask
         do { task = try TaskRegistry.task(named: self.task) } catch {
             throw .outOfRange(field: "task", value: self.task.debugDescription, allowed: TaskRegistry.names.joined(separator: ", "))
