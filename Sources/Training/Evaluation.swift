@@ -19,6 +19,12 @@ public struct EvaluationOptions: Sendable, Hashable {
     /// Requests sampled together (bounds the KV cache's memory; results do not depend on it).
     public var chunkSize = 256
 
+    /// The most sampled responses an evaluation of problems × samples may ask for, 2^20: every request and
+    /// every response is kept until the report is made (about 2 KB each at the tasks' lengths), so 2^20 of them
+    /// hold some 2 GB, while each factor alone would allow 10^9. The configurations check it
+    /// (`SFTConfiguration.validated()`, `TrainingConfiguration.validated()`).
+    public static let maximumResponses = 1 << 20
+
     /// Options for k samples at `temperature` from streams of `seed`.
     public init(samples: Int, temperature: Double, seed: UInt64) {
         self.samples = samples

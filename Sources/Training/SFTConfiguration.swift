@@ -147,6 +147,20 @@ extension SFTConfiguration {
         }
         guard (1...10_000_000).contains(steps) else { throw fail("steps", steps, "1...10000000") }
         guard (1...4096).contains(batchSize) else { throw fail("batchSize", batchSize, "1...4096") }
+        // A training step holds the activations of the whole batch at once: batchSize sequences of this model
+        // may ask for at most `GPTConfiguration.maximumActivationScalars`. When not even one sequence fits, the
+        // sequence length is what to lower.
+        let limit = GPTConfiguration.maximumActivationScalars
+        let mostSequences = limit / model.activationScalars(sequences: 1, length: length)
+        guard mostSequences >= 1 else {
+            let allowed = (longest...length).last { model.activationScalars(sequences: 1, length: $0) <= limit }.map {
+                "\(longest)...\($0) (with this model: the activations of one sequence at most \(limit) scalars)"
+            }
+            throw fail("sequenceLength", length, allowed ?? "none with this model (one sequence of \(longest) tokens needs more than \(limit) activation scalars)")
+        }
+        guard batchSize <= mostSequences else {
+            throw fail("batchSize", batchSize, "1...\(mostSequences) (sequences of \(length) tokens of this model: activations at most \(limit) scalars)")
+        }
         guard learningRate > 0 && learningRate <= 1 else { throw fail("learningRate", learningRate, "(0, 1]") }
         guard warmupSteps >= 0 else { throw fail("warmupSteps", warmupSteps, "0 or more") }
         guard (0...1).contains(finalLearningRateFraction) else { throw fail("finalLearningRateFraction", finalLearningRateFraction, "[0, 1]") }
@@ -155,6 +169,10 @@ extension SFTConfiguration {
         guard (1...1_000_000).contains(evaluationProblems) else { throw fail("evaluationProblems", evaluationProblems, "1...1000000") }
         guard evaluateEvery >= 1 else { throw fail("evaluateEvery", evaluateEvery, "1 or more") }
         guard (1...1024).contains(samples) else { throw fail("samples", samples, "1...1024") }
+        let mostResponses = EvaluationOptions.maximumResponses
+        guard evaluationProblems * samples <= mostResponses else {
+            throw fail("samples", samples, "1...\(mostResponses / evaluationProblems) (evaluationProblems × samples, the evaluation's sampled responses, at most \(mostResponses))")
+        }
         guard temperature > 0 && temperature.isFinite else { throw fail("temperature", temperature, "a positive number") }
         if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy <= 1) {
             throw fail("targetAccuracy", targetAccuracy, "(0, 1]")

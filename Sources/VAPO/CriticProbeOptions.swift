@@ -36,6 +36,11 @@ public struct CriticProbeOptions: Sendable, Hashable, Codable {
     /// Upper bound of `problems` and `continuations`: bounds the memory of one sampling call.
     public static var maximumCount: Int { 100_000 }
 
+    /// Upper bound of problems × continuations: the continuations of every response at one position are
+    /// sampled in one call, each request holding its prefix and its continuation, so 10^6 of them hold about
+    /// 2·10^8 tokens (1.6 GB) for the tasks' context of 128; each factor alone would allow 10^10.
+    public static var maximumSequencesPerCall: Int { 1_000_000 }
+
     /// Nothing when every setting is in range; otherwise one `TrainingError.probe` line naming the first that
     /// is not.
     public func validate() throws(TrainingError) {
@@ -43,6 +48,11 @@ public struct CriticProbeOptions: Sendable, Hashable, Codable {
         guard range.contains(problems) else { throw .probe(field: "problems", value: "\(problems)", allowed: "1...\(Self.maximumCount)") }
         guard range.contains(continuations) else {
             throw .probe(field: "continuations", value: "\(continuations)", allowed: "1...\(Self.maximumCount)")
+        }
+        guard problems * continuations <= Self.maximumSequencesPerCall else {
+            throw .probe(
+                field: "continuations", value: "\(continuations)",
+                allowed: "1...\(Self.maximumSequencesPerCall / problems) (problems × continuations, the sequences of one sampling call, at most \(Self.maximumSequencesPerCall))")
         }
         if let prefixesPerResponse, !range.contains(prefixesPerResponse) {
             throw .probe(field: "prefixesPerResponse", value: "\(prefixesPerResponse)", allowed: "1...\(Self.maximumCount), or every position")

@@ -62,6 +62,17 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         guard policy.configuration.vocabulary == Tokenizer.vocabularySize else {
             throw .model(field: "vocabulary", value: "\(policy.configuration.vocabulary)", allowed: "\(Tokenizer.vocabularySize) (the Tasks tokenizer)")
         }
+        // A forward and backward pass over a micro-batch holds its activations at once; a sequence is at most
+        // the longest problem and maxNewTokens response tokens, and never longer than the context.
+        let shape = policy.configuration
+        let length = min(shape.context, Problem.maximumTokenCount + c.maxNewTokens)
+        let limit = GPTConfiguration.maximumActivationScalars, perSequence = shape.activationScalars(sequences: 1, length: length)
+        guard c.microBatchSize <= limit / perSequence else {
+            let allowed = perSequence > limit
+                ? "none with this policy (one sequence of \(length) tokens needs \(perSequence) activation scalars, more than \(limit))"
+                : "1...\(limit / perSequence) (sequences of \(length) tokens of this policy: activations at most \(limit) scalars)"
+            throw .model(field: "microBatchSize", value: "\(c.microBatchSize)", allowed: allowed)
+        }
         self.configuration = c
         if let task {
             self.task = task

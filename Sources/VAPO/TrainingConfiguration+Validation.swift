@@ -1,4 +1,5 @@
 import Checkpoints
+import Training
 import Tasks
 
 /// A training configuration that cannot run: one line naming the field, its value and what is allowed.
@@ -35,6 +36,17 @@ public enum TrainingConfigurationError: Error, Equatable, CustomStringConvertibl
 }
 
 extension TrainingConfiguration {
+    /// The most responses a step may sample, promptsPerStep × samplesPerPrompt: 2^16. Each field alone may be
+    /// 65536, but the step's rollout holds every response at once, so their product is bounded too (the
+    /// presets sample 64 to 256).
+    public static let maximumResponsesPerStep = 1 << 16
+
+    /// The most response tokens a step may ask for, responses per step × maxNewTokens: 2^24. The rollout keeps
+    /// some twenty numbers per token (the id, masks, log-probabilities, entropies, values, the critic's ten
+    /// features, advantages, returns), about 100 bytes, so this bound keeps it under 2 GB; the defaults ask
+    /// for 64 × 96 = 6144.
+    public static let maximumResponseTokensPerStep = 1 << 24
+
     /// This configuration, after checking every field's range and the fields that must agree; the first
     /// violation, in declaration order, is thrown.
     public func validated() throws(TrainingConfigurationError) -> TrainingConfiguration {
@@ -68,6 +80,9 @@ extension TrainingConfiguration {
         }
         try within(promptsPerStep, 1...65536, "promptsPerStep")
         try within(samplesPerPrompt, 1...65536, "samplesPerPrompt")
+        try check(
+            responsesPerStep <= Self.maximumResponsesPerStep, "samplesPerPrompt", samplesPerPrompt,
+            "1...\(Self.maximumResponsesPerStep / promptsPerStep) (promptsPerStep × samplesPerPrompt, the responses per step, at most \(Self.maximumResponsesPerStep))")
         try check(
             miniBatchSize >= 1 && miniBatchSize <= responsesPerStep, "miniBatchSize", miniBatchSize,
             "1...\(responsesPerStep) (the responses per step, promptsPerStep × samplesPerPrompt)")
@@ -109,6 +124,16 @@ extension TrainingConfiguration {
         try check(temperature > 0 && temperature.isFinite, "temperature", temperature, "a positive finite number (rollouts are scored under softmax(logits / temperature))")
         try check(topP > 0 && topP <= 1, "topP", topP, "(0, 1]")
         try within(maxNewTokens, 1...1_000_000, "maxNewTokens")
+        try check(
+            responsesPerStep * maxNewTokens <= Self.maximumResponseTokensPerStep, "maxNewTokens", maxNewTokens,
+            "1...\(Self.maximumResponseTokensPerStep / responsesPerStep) (responses per step × maxNewTokens at most \(Self.maximumResponseTokensPerStep))")
+        // A value-pretraining batch is sampled and held like an RL step's rollout, so it has the same bounds.
+        let samples = effectiveSamplesPerPrompt
+        let mostPrompts = min(Self.maximumResponsesPerStep / samples, Self.maximumResponseTokensPerStep / (samples * maxNewTokens))
+        try check(
+            valuePretrainingPrompts <= mostPrompts, "valuePretrainingPrompts", valuePretrainingPrompts,
+            "1...\(mostPrompts) (valuePretrainingPrompts × \(samples) samples per prompt, a value-pretraining batch, at most "
+                + "\(Self.maximumResponsesPerStep) responses and \(Self.maximumResponseTokensPerStep) response tokens)")
         let task: any ReasoningTask
         do { task = try TaskRegistry.task(named: self.task) } catch {
             throw .outOfRange(field: "task", value: self.task.debugDescription, allowed: TaskRegistry.names.joined(separator: ", "))
@@ -124,6 +149,9 @@ extension TrainingConfiguration {
         try atLeast(evalEvery, 0, "evalEvery")
         try within(evalProblems, 0...1_000_000, "evalProblems")
         try within(evalSamples, 1...1024, "evalSamples")
+        try check(
+            evalProblems * evalSamples <= EvaluationOptions.maximumResponses, "evalSamples", evalSamples,
+            "1...\(EvaluationOptions.maximumResponses / max(evalProblems, 1)) (evalProblems × evalSamples, the evaluation's sampled responses, at most \(EvaluationOptions.maximumResponses))")
         try check(evalTemperature >= 0 && evalTemperature.isFinite, "evalTemperature", evalTemperature, "0 (greedy) or a positive finite number")
         try check(evalTopP > 0 && evalTopP <= 1, "evalTopP", evalTopP, "(0, 1]")
         return self

@@ -41,6 +41,11 @@ struct ProbeCriticCommand: ParsableCommand {
         guard range.contains(continuations) else {
             throw CommandError("--continuations is \(continuations); allowed: 1...\(CriticProbeOptions.maximumCount)")
         }
+        let most = CriticProbeOptions.maximumSequencesPerCall
+        guard problems * continuations <= most else {
+            throw CommandError(
+                "--continuations is \(continuations); allowed: 1...\(most / problems) (--problems × --continuations, the sequences of one sampling call, at most \(most))")
+        }
         if let prefixes {
             guard range.contains(prefixes) else { throw CommandError("--prefixes is \(prefixes); allowed: 1...\(CriticProbeOptions.maximumCount)") }
             if allPrefixes { throw CommandError("--prefixes and --all-prefixes were both given; allowed: one of them") }

@@ -36,6 +36,10 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
     @Flag(help: "One JSON object a line: problem, sample, prompt, response, stop, correct, reward.") var json = false
 
+    /// The most responses one command samples, problems × samples: 100,000 sequences of at most the model's
+    /// context, under 100 MB of tokens for the tasks' context of 128.
+    static let maximumResponses = 100_000
+
     func validate() throws {
         guard !checkpoint.isEmpty else { throw CommandError("--checkpoint is empty; allowed: a policy checkpoint file") }
         if let problems, !(1...10_000).contains(problems) { throw CommandError("--problems is \(problems); allowed: 1...10000") }
@@ -48,6 +52,12 @@ struct SampleCommand: ParsableCommand {
             throw CommandError("--task is \(task.debugDescription); allowed: \(TaskRegistry.names.joined(separator: ", "))")
         }
         guard (1...1000).contains(samples) else { throw CommandError("--samples is \(samples); allowed: 1...1000") }
+        // Every response is sampled in one call and kept for the output, so their number is bounded, not only
+        // each factor: 10000 problems × 1000 samples would hold 10^7 sequences.
+        if let problems, problems * samples > Self.maximumResponses {
+            throw CommandError(
+                "--samples is \(samples); allowed: 1...\(Self.maximumResponses / problems) (--problems × --samples, the responses, at most \(Self.maximumResponses))")
+        }
         guard temperature >= 0, temperature.isFinite else {
             throw CommandError("--temperature is \(temperature); allowed: 0 (greedy) or a positive finite number")
         }

@@ -11,11 +11,12 @@ struct GPTModelTests {
     func validation() throws {
         _ = try GPTConfiguration().validated()
         let cases: [(GPTConfiguration, String, Int, String)] = [
-            (GPTConfiguration(layers: 0), "layers", 0, "1 or more"),
-            (GPTConfiguration(width: -4), "width", -4, "1 or more"),
-            (GPTConfiguration(heads: 0), "heads", 0, "1 or more"),
-            (GPTConfiguration(context: 0), "context", 0, "1 or more"),
-            (GPTConfiguration(vocabulary: 0), "vocabulary", 0, "1 or more"),
+            (GPTConfiguration(layers: 0), "layers", 0, "1...128"),
+            (GPTConfiguration(width: -4), "width", -4, "1...4096"),
+            (GPTConfiguration(heads: 0), "heads", 0, "1...256"),
+            (GPTConfiguration(context: 0), "context", 0, "1...4096"),
+            (GPTConfiguration(vocabulary: 0), "vocabulary", 0, "1...65536"),
+            (GPTConfiguration(tokenFeatures: -1), "tokenFeatures", -1, "0...256"),
             (GPTConfiguration(width: 130, heads: 4), "heads", 4, "a divisor of width 130"),
         ]
         for (configuration, field, value, allowed) in cases {

@@ -135,6 +135,53 @@ struct ConfigurationTests {
         #expect(message { _ in } == "valid")
     }
 
+    @Test("the responses per step (promptsPerStep × samplesPerPrompt) are at most 2^16 and their tokens (× maxNewTokens) at most 2^24: each bound is accepted, one above it names the field and its range")
+    func productBounds() throws {
+        var c = TrainingConfiguration()
+        (c.promptsPerStep, c.samplesPerPrompt) = (256, 256)
+        #expect(throws: Never.self) { try c.validated() }
+        c.samplesPerPrompt = 257
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "samplesPerPrompt", value: "257",
+            allowed: "1...256 (promptsPerStep × samplesPerPrompt, the responses per step, at most 65536)")) { try c.validated() }
+        c = TrainingConfiguration()  // 16 × 4 = 64 responses
+        c.valuePretrainingPrompts = 16  // its batch no larger than a step's, which it would otherwise bound first
+        c.maxNewTokens = 262_144
+        #expect(throws: Never.self) { try c.validated() }
+        c.maxNewTokens = 262_145
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "maxNewTokens", value: "262145", allowed: "1...262144 (responses per step × maxNewTokens at most 16777216)")) { try c.validated() }
+    }
+
+    @Test("a value-pretraining batch (valuePretrainingPrompts × samples per prompt) has the bounds of a step: the most prompts that fit are accepted, one more names the field and its range")
+    func valuePretrainingBound() throws {
+        var c = TrainingConfiguration()  // 4 samples per prompt: 2^16 / 4 = 16384 prompts (and 16384 × 4 × 96 tokens < 2^24)
+        c.valuePretrainingPrompts = 16384
+        #expect(throws: Never.self) { try c.validated() }
+        c.valuePretrainingPrompts = 16385
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "valuePretrainingPrompts", value: "16385",
+            allowed: "1...16384 (valuePretrainingPrompts × 4 samples per prompt, a value-pretraining batch, at most 65536 responses and 16777216 response tokens)")) { try c.validated() }
+        c.maxNewTokens = 1024  // now the tokens bind: 2^24 / (4 × 1024) = 4096 prompts
+        c.valuePretrainingPrompts = 4096
+        #expect(throws: Never.self) { try c.validated() }
+        c.valuePretrainingPrompts = 4097
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "valuePretrainingPrompts", value: "4097",
+            allowed: "1...4096 (valuePretrainingPrompts × 4 samples per prompt, a value-pretraining batch, at most 65536 responses and 16777216 response tokens)")) { try c.validated() }
+    }
+
+    @Test("the evaluation's sampled responses (evalProblems × evalSamples) are at most 2^20: the bound is accepted, one problem more names evalSamples and its range")
+    func evaluationBound() throws {
+        var c = TrainingConfiguration()
+        (c.evalProblems, c.evalSamples) = (1024, 1024)
+        #expect(throws: Never.self) { try c.validated() }
+        c.evalProblems = 1025
+        #expect(throws: TrainingConfigurationError.outOfRange(
+            field: "evalSamples", value: "1024",
+            allowed: "1...1023 (evalProblems × evalSamples, the evaluation's sampled responses, at most 1048576)")) { try c.validated() }
+    }
+
     @Test("an unknown field, a value of the wrong type, an unknown preset, algorithm or value initialisation, and bad JSON are errors naming them")
     func decodingErrors() {
         func message(_ json: String) -> String {

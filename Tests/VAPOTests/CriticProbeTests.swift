@@ -254,6 +254,8 @@ struct CriticProbeTests {
         let cases: [(GPT<Float>, GPT<Float>, any ReasoningTask, CriticProbeOptions, String)] = [
             (policy, critic, ColumnAddition(), CriticProbeOptions(continuations: 0), "critic probe: continuations is 0; allowed: 1...100000"),
             (policy, critic, ColumnAddition(), CriticProbeOptions(problems: 0), "critic probe: problems is 0; allowed: 1...100000"),
+            (policy, critic, ColumnAddition(), CriticProbeOptions(problems: 100_000, continuations: 11),
+             "critic probe: continuations is 11; allowed: 1...10 (problems × continuations, the sequences of one sampling call, at most 1000000)"),
             (policy, critic, ColumnAddition(), CriticProbeOptions(prefixesPerResponse: 0), "critic probe: prefixesPerResponse is 0; allowed: 1...100000, or every position"),
             (critic, critic, ColumnAddition(), CriticProbeOptions(), "model: policy head is scalar; allowed: language_model"),
             (policy, policy, ColumnAddition(), CriticProbeOptions(), "model: critic head is language_model; allowed: scalar"),

@@ -180,6 +180,25 @@ struct TrainerTests {
             #expect(error.description == "training configuration: gamma is 2.0; allowed: [0, 1]")
         }
     }
+
+    @Test("a micro-batch whose activations exceed 2^30 scalars is an error naming microBatchSize and the most sequences that fit; that many is accepted")
+    func microBatchBound() throws {
+        // Sequences of min(context 4096, 128 + 3968) = 4096 tokens of a 1-layer width-16 policy: 70,287,360 scalars each.
+        var shape = Fixtures.tiny
+        shape.context = 4096
+        let policy: GPT<Float> = Fixtures.policy(configuration: shape)
+        var c = Fixtures.configuration()
+        (c.promptsPerStep, c.samplesPerPrompt, c.miniBatchSize, c.microBatchSize, c.maxNewTokens) = (4, 4, 16, 15, 3968)
+        #expect(throws: Never.self) { try Trainer(configuration: c, policy: policy) }
+        c.microBatchSize = 16
+        do {
+            _ = try Trainer(configuration: c, policy: policy)
+            Issue.record("accepted a micro-batch of 16")
+        } catch {
+            #expect(error.description
+                == "model: microBatchSize is 16; allowed: 1...15 (sequences of 4096 tokens of this policy: activations at most 1073741824 scalars)")
+        }
+    }
 }
 
 @Suite("Trainer checkpoints")

@@ -95,6 +95,8 @@ struct ProbeCriticCommandTests {
             (grpo, [], "--checkpoint: \(grpo.path) has no critic (algorithm grpo, step 0); allowed: a checkpoint of vapo or ppo"),
             (good, ["--continuations", "0"], "--continuations is 0; allowed: 1...100000"),
             (good, ["--problems", "0"], "--problems is 0; allowed: 1...100000"),
+            (good, ["--problems", "100000", "--continuations", "11"],
+             "--continuations is 11; allowed: 1...10 (--problems × --continuations, the sequences of one sampling call, at most 1000000)"),
             (good, ["--prefixes", "0"], "--prefixes is 0; allowed: 1...100000"),
             (good, ["--prefixes", "2", "--all-prefixes"], "--prefixes and --all-prefixes were both given; allowed: one of them"),
             (good, ["--threads", "0"], "--threads is 0; allowed: 1..."),

@@ -114,6 +114,7 @@ struct SampleCommandTests {
         let cases: [(String, [String], String)] = [
             ("sft.safetensors", ["--samples", "0"], "--samples is 0; allowed: 1...1000"),
             ("sft.safetensors", ["--problems", "0"], "--problems is 0; allowed: 1...10000"),
+            ("sft.safetensors", ["--problems", "10000", "--samples", "11"], "--samples is 11; allowed: 1...10 (--problems × --samples, the responses, at most 100000)"),
             ("sft.safetensors", ["--temperature=-1"], "--temperature is -1.0; allowed: 0 (greedy) or a positive finite number"),
             ("sft.safetensors", ["--top-p", "0"], "--top-p is 0.0; allowed: (0, 1]"),
             ("sft.safetensors", ["--top-p", "1.5"], "--top-p is 1.5; allowed: (0, 1]"),
