@@ -119,4 +119,14 @@ struct RunFolder {
             throw CommandError("--resume: \(url.path) is not a run folder; allowed: the --out of an earlier \(command)")
         }
     }
+
+    /// Fails unless `checkpoint` is of `kind` (metadata `vapo.kind`): a folder of the other command's run is
+    /// named as such, with the command that continues it.
+    static func requireKind(of checkpoint: Checkpoint, _ kind: (key: String, value: String), command: String, in folder: RunFolder) throws {
+        let found = checkpoint.metadata[kind.key] ?? "(none)"
+        guard found != kind.value else { return }
+        let owner = ["trainer-state": "vapo train", "sft-state": "vapo sft"][found]
+        throw CommandError("--resume: \(folder.url.path) holds " + (owner.map { "a \($0) run (continue it with \($0) --resume)" } ?? "checkpoints of kind \(found)")
+            + "; allowed: the folder of a \(command) run")
+    }
 }

@@ -74,6 +74,7 @@ struct SFTCommand: ParsableCommand {
         try folder.checkExists("vapo sft")
         try folder.removeUnfinishedWrites()
         let (checkpoint, step) = try folder.newestValidCheckpoint(of: "vapo sft")
+        try RunFolder.requireKind(of: checkpoint, SFTRun.stateKind, command: "vapo sft", in: folder)
         let run: SFTRun
         do { run = try SFTRun(resumingFrom: checkpoint, path: folder.checkpoint(step: step).path) } catch { throw CommandError("--resume: \(error)") }
         let recorded = run.resolved.configuration

@@ -37,6 +37,7 @@ extension TrainCommand {
         try folder.checkExists("vapo train")
         if !dryRun { try folder.removeUnfinishedWrites() }
         let (checkpoint, step) = try folder.newestValidCheckpoint(of: "vapo train")
+        try RunFolder.requireKind(of: checkpoint, Trainer<Float>.stateKind, command: "vapo train", in: folder)
         let configurationText = FileManager.default.contents(atPath: folder.config.path) ?? checkpoint.metadata["vapo.configuration"].map { Data($0.utf8) }
         guard let configurationText else {
             throw CommandError("--resume: \(folder.config.path) is missing; allowed: a run folder written by vapo train")

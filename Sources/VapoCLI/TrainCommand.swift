@@ -140,24 +140,11 @@ struct TrainCommand: ParsableCommand {
             _ = try StartingPolicy.read(from: initCheckpoint)  // refused now, before anything is written
             return .checkpoint(initCheckpoint)
         }
-        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
-            if let flag = ignored.first {
-                throw CommandError("\(flag): the policy comes from \(folder.sftCheckpoint.path), which the folder holds; allowed: \(flag) with a new --out")
-            }
-            return .checkpoint(folder.sftCheckpoint.path)
-        }
         var shape = GPTConfiguration()
         if let layers { shape.layers = layers }
         if let width { shape.width = width }
         if let heads { shape.heads = heads }
         if let context { shape.context = context }
-        if fresh {
-            if sftSteps != nil { throw CommandError("--sft-steps: --fresh starts from a fresh GPT, without a short SFT; allowed: one of the two") }
-            do { return .fresh(try shape.validated()) } catch {
-                guard case .outOfRange(let field, let value, let allowed) = error else { throw CommandError("--fresh: \(error)") }
-                throw CommandError("--\(field) is \(value); allowed: \(allowed)")
-            }
-        }
         var sft = SFTConfiguration()
         sft.model = shape
         sft.steps = sftSteps ?? 300
@@ -167,6 +154,21 @@ struct TrainCommand: ParsableCommand {
             sft.maxDifficulty = configuration.maxDifficulty
         } else if let highest = configuration.maxDifficulty, highest > sft.maxDifficulty ?? highest {
             sft.maxDifficulty = highest
+        }
+        if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
+            // The folder's policy is used; flags that describe another one are refused. A short SFT these flags
+            // made (the same command run again after a stop) is the one they describe.
+            if let flag = ignored.first, fresh || (try? PolicyCheckpoint.read(from: folder.sftCheckpoint.path).configuration) != sft {
+                throw CommandError("\(flag): the policy comes from \(folder.sftCheckpoint.path), which the folder holds; allowed: \(flag) with a new --out")
+            }
+            return .checkpoint(folder.sftCheckpoint.path)
+        }
+        if fresh {
+            if sftSteps != nil { throw CommandError("--sft-steps: --fresh starts from a fresh GPT, without a short SFT; allowed: one of the two") }
+            do { return .fresh(try shape.validated()) } catch {
+                guard case .outOfRange(let field, let value, let allowed) = error else { throw CommandError("--fresh: \(error)") }
+                throw CommandError("--\(field) is \(value); allowed: \(allowed)")
+            }
         }
         do { _ = try sft.validated() } catch {
             let flag = ["model.layers": "--layers", "model.width": "--width", "model.heads": "--heads", "model.context": "--context", "steps": "--sft-steps"][error.field]

@@ -41,7 +41,7 @@ struct TrainSettingsTests {
         #expect(last.metadata["vapo.run"] == #"{"checkpointEvery":3,"keepCheckpoints":5,"steps":7}"#)
     }
 
-    @Test("the short SFT makes the policy --layers/--width/--heads/--context describe, on the run's --task, and the flags a starting point would ignore are refused in one line before anything is written")
+    @Test("the short SFT makes the policy --layers/--width/--heads/--context describe, on the run's --task, and is reused by the same command run again; the flags a starting point would ignore are refused in one line before anything is written")
     func startingPointFlags() throws {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -53,6 +53,16 @@ struct TrainSettingsTests {
         #expect(sft.model.configuration == GPTConfiguration(layers: 1, width: 16, heads: 2, context: 48, vocabulary: sft.model.configuration.vocabulary))
         #expect(sft.configuration.task == "counting" && sft.configuration.steps == 2)
         let policy = scratch.appendingPathComponent("short/sft.safetensors").path
+        // The same command run again where a stop left only the short SFT's result reuses it; other flags are refused.
+        let again = scratch.appendingPathComponent("again")
+        try FileManager.default.createDirectory(at: again, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: policy, toPath: again.appendingPathComponent("sft.safetensors").path)
+        try Self.train(config + shape + ["--task", "counting", "--max-difficulty", "1", "--sft-steps", "2", "--steps", "0", "--out", again.path])
+        #expect(try Data(contentsOf: again.appendingPathComponent("checkpoint-step-0.safetensors"))
+            == Data(contentsOf: scratch.appendingPathComponent("short/checkpoint-step-0.safetensors")))
+        // Each command's --resume names the other's run folder.
+        let sftMessage = try #require(SFTCommandTests.refusal(["--resume", "--out", again.path]))
+        #expect(sftMessage == "--resume: \(again.path) holds a vapo train run (continue it with vapo train --resume); allowed: the folder of a vapo sft run")
         let cases: [([String], String)] = [
             (["--init-checkpoint", policy, "--fresh"], "--fresh: the policy comes from --init-checkpoint \(policy); allowed: --fresh without --init-checkpoint"),
             (["--init-checkpoint", policy, "--width", "32"], "--width: the policy comes from --init-checkpoint"),
