@@ -23,7 +23,8 @@ extension SFTRun {
     public func checkpoint(extraMetadata: [String: String] = [:]) throws -> Checkpoint {
         let model = trainer.model
         let state = trainer.optimizer.exportState(shapedLike: model.parameters)
-        var tensors = zip(model.names, model.parameters).map { NamedTensor("policy." + $0, $1) }
+        // Copies: the parameters' storage is updated in place by later steps, and a checkpoint is a snapshot.
+        var tensors = zip(model.names, model.parameters).map { NamedTensor("policy." + $0, Tensor(shape: $1.shape, scalars: $1.scalars)) }
         tensors += zip(model.names, state.firstMoments).map { NamedTensor("adam.m." + $0, $1) }
         tensors += zip(model.names, state.secondMoments).map { NamedTensor("adam.v." + $0, $1) }
         let metadata = [
@@ -74,8 +75,6 @@ extension SFTRun {
         }
         let adamStep = try count(Self.adamStepKey)
         let parameters = try tensors("policy.")
-        let expected = specifications.count * (adamStep == 0 ? 1 : 3)
-        guard checkpoint.tensors.count == expected else { throw fail("\(checkpoint.tensors.count) tensors; allowed: \(expected), the policy's (and AdamW's moments after an update)") }
         do {
             trainer.model = try GPT(configuration: trainer.model.configuration, head: .languageModel,
                 parameters: Dictionary(uniqueKeysWithValues: zip(specifications.map(\.name), parameters)))
@@ -86,6 +85,8 @@ extension SFTRun {
         } catch {
             throw fail("\(error)")
         }
+        let expected = specifications.count * (adamStep == 0 ? 1 : 3)
+        guard checkpoint.tensors.count == expected else { throw fail("\(checkpoint.tensors.count) tensors; allowed: \(expected), the policy's (and AdamW's moments after an update)") }
         trainer.step = try count(Self.stepKey)
         guard trainer.step <= configuration.steps else { throw fail("metadata \(Self.stepKey) is \(trainer.step); allowed: 0...\(configuration.steps), the run's steps") }
         self.init(trainer: trainer)
