@@ -61,7 +61,7 @@ struct GRPOTests {
         #expect(groupCenteredAdvantages(rewards: [Double]()).isEmpty)
     }
 
-    @Test("GRPO with DAPO's ±1 rewards: k correct of G gives (1 − k/G)/(σ + 1e-6) and −(k/G)/(σ + 1e-6), σ² = 4k(G − k)/(G(G − 1))")
+    @Test("GRPO with DAPO's ±1 rewards: k correct of G gives 2(1 − k/G)/(σ + 1e-6) and −2(k/G)/(σ + 1e-6), σ² = 4k(G − k)/(G(G − 1))")
     func binaryRewards() async {
         await propertyCheck(count: 100, input: Gen.int(in: 2...64), Gen.int(in: 1...63)) { g, k0 in
             let k = 1 + k0 % (g - 1)  // 1 ≤ k ≤ G − 1: two different rewards
