@@ -63,12 +63,16 @@ func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     guard descriptor >= 0 else { throw systemError(path, "creating the temporary file \(temporary)") }
     var failure: CheckpointError? = nil
     var written = 0
-    while written < bytes.count {
-        let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+    let stop = KillDuringWrite.beginWrite()  // nil outside tests
+    var end = bytes.count
+    if case .afterBytes(let count) = stop { end = min(count, bytes.count) }
+    while written < end {
+        let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, end - written) }
         if count < 0 && errno == EINTR { continue }
         guard count > 0 else { failure = systemError(path, "writing \(temporary)"); break }
         written += count
     }
+    if case .afterBytes = stop { KillDuringWrite.kill() }
     if failure == nil && fsync(descriptor) != 0 { failure = systemError(path, "fsync of \(temporary)") }
     // Closed exactly once, whatever happened: a second close could close a descriptor another thread just opened.
     if close(descriptor) != 0 && failure == nil { failure = systemError(path, "closing \(temporary)") }
@@ -76,6 +80,7 @@ func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         unlink(temporary)
         throw failure
     }
+    if stop == .beforeRename { KillDuringWrite.kill() }
     guard rename(temporary, path) == 0 else {
         let code = errno
         unlink(temporary)

@@ -56,6 +56,7 @@ struct SFTCommand: ParsableCommand {
         let resolved = try options.resolved()
         try folder.checkNew()
         try folder.create()
+        try folder.removeUnfinishedWrites()  // a run killed during its first write left only these
         let settings = RunSettings(steps: nil, checkpointEvery: checkpointEvery ?? 100, keepCheckpoints: keepCheckpoints ?? 3)
         // The time limit is this invocation's (`train(timeLimit:)`), as `vapo train`'s: not part of the run, so a
         // run stopped by it and continued ends with the bytes of one never stopped.

@@ -89,6 +89,7 @@ struct TrainCommand: ParsableCommand {
         }
         try folder.checkNew(reusable: [folder.sftCheckpoint.lastPathComponent])
         try folder.create()
+        try folder.removeUnfinishedWrites()  // a run killed during its first write left only these
         Interruption.onSignal(print: "vapo train stopped by a signal before its first checkpoint; nothing to resume: run the same command again")
         if case .shortSFT = start {} else { output("starting policy: \(start.description)") }
         let policy: GPT<Float>

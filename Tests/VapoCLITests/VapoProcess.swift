@@ -24,8 +24,8 @@ struct VapoProcess {
         let description: String
     }
 
-    /// Starts `vapo <arguments>`.
-    static func start(_ arguments: [String]) throws -> VapoProcess {
+    /// Starts `vapo <arguments>`, with `environment` added to this process's.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> VapoProcess {
         guard let executable = builtExecutable("vapo") else {
             throw Failure(description: "no built vapo executable beside \(Bundle.main.bundleURL.path); build it first (swift build -c release)")
         }
@@ -36,6 +36,7 @@ struct VapoProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorsURL)
         try process.run()

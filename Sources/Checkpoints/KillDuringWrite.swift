@@ -1,0 +1,54 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fault-injection point for the tests of Specs/reliability.md ("Resume and checkpoints"): with the
+/// environment variable `VAPO_TEST_KILL_DURING_WRITE=<n>[:<bytes>]`, the process kills itself with SIGKILL
+/// during its n-th atomic write (1-based, counting every `writeAtomically` of the process), after `bytes` bytes
+/// of the temporary file are written, or, without `:<bytes>`, once the whole temporary file is written, fsynced
+/// and closed, just before it is renamed over its target: the two moments where a kill leaves a temporary file
+/// beside an intact older one. A kill at a random moment lands in a write only by luck; this lands there
+/// every time. Unset (always, outside tests), it costs one comparison per write.
+enum KillDuringWrite {
+    /// Where a write stops.
+    enum Point: Equatable {
+        /// After this many bytes of the temporary file.
+        case afterBytes(Int)
+        /// With the temporary file complete, before the rename.
+        case beforeRename
+    }
+
+    /// Which write to stop in, and where; nil when the variable is unset.
+    static let target: (write: Int, point: Point)? = {
+        guard let text = getenv("VAPO_TEST_KILL_DURING_WRITE").map({ String(cString: $0) }) else { return nil }
+        let parts = text.split(separator: ":").map { Int($0) }
+        guard let write = parts.first ?? nil, write >= 1, parts.count <= 2 else { return nil }
+        if parts.count == 2 {
+            guard let bytes = parts[1], bytes >= 0 else { return nil }
+            return (write, .afterBytes(bytes))
+        }
+        return (write, .beforeRename)
+    }()
+
+    private static let writes = Mutex(0)
+
+    /// Counts a write starting; where this write must stop, or nil to finish it.
+    static func beginWrite() -> Point? {
+        guard let target else { return nil }
+        let number = writes.withLock { count in
+            count += 1
+            return count
+        }
+        return number == target.write ? target.point : nil
+    }
+
+    /// Ends the process as a SIGKILL does.
+    static func kill() -> Never {
+        raise(SIGKILL)
+        _exit(137)
+    }
+}
