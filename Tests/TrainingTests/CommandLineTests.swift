@@ -46,7 +46,7 @@ struct CommandLineTests {
         (["sft", "--sequence-length", "40"], "Error: --sequence-length is 40; allowed: 85...128 (the longest addition sequence at difficulty 4 to the context)"),
         (["sft", "--target-accuracy", "95"], "Error: --target-accuracy is 95.0; allowed: (0, 1]"),
         (["sft", "--threads", "0"], "Error: --threads is 0; allowed: 1...64"),
-        (["eval", "--checkpoint", "/nonexistent/policy.safetensors"], "Error: checkpoint /nonexistent/policy.safetensors: no such file"),
+        (["eval", "--checkpoint", "/nonexistent/policy.safetensors"], "Error: --checkpoint: /nonexistent/policy.safetensors does not exist; allowed: policy.safetensors written by vapo sft or checkpoint-step-N.safetensors written by vapo train"),
     ])
     func badFlags(arguments: [String], message: String) throws {
         guard let (status, errors) = try Self.run(arguments) else { return }
