@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The `vapo` commands, their errors and help, run as the user runs them: the built executable in a
+/// The `vapo` commands, their errors, help and version, run as the user runs them: the built executable in a
 /// child process (`swift test` builds it next to the test bundle).
 @Suite("Command line")
 struct CommandLineTests {
@@ -20,8 +20,8 @@ struct CommandLineTests {
         return try runProcess(executable, arguments)
     }
 
-    /// Runs `executable` with `arguments` as `run(_:)` does.
-    static func runProcess(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String)? {
+    /// Runs `executable` with `arguments` in `folder` (default: the current one) as `run(_:)` does.
+    static func runProcess(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String, errors: String)? {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let errorsURL = directory.appendingPathComponent("stderr"), outputURL = directory.appendingPathComponent("stdout")
@@ -33,6 +33,7 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = folder
         process.standardError = errors
         process.standardOutput = output
         try process.run()
@@ -79,7 +80,24 @@ struct CommandLineTests {
         #expect(output.contains("USAGE: vapo"))
         #expect(errors.isEmpty)
         if arguments == ["--help"] {
-            #expect(output.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("Exit status: 0 on success, and for --help; 1 on any error"))
+            #expect(output.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("Exit status: 0 on success, and for --help and --version; 1 on any error"))
         }
+    }
+
+    @Test("vapo --version prints one line: vapo, the package version and the short hash of the git revision built from (or revision unknown outside a git checkout), and exits 0")
+    func version() throws {
+        guard let executable = Self.executable else { return }
+        let git = URL(fileURLWithPath: "/usr/bin/git")
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let head = FileManager.default.isExecutableFile(atPath: git.path)
+            ? try Self.runProcess(git, ["rev-parse", "--short", "HEAD"], in: package) : nil
+        let revision = head.flatMap { $0.status == 0 ? "git " + $0.output.trimmingCharacters(in: .whitespacesAndNewlines) + ", " : nil }
+        guard let (status, output, errors) = try Self.runProcess(executable, ["--version"]) else { return }
+        #expect(status == 0)
+        #expect(errors.isEmpty)
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 && lines[1].isEmpty, "\(output)")
+        #expect(output.hasPrefix("vapo "), "\(output)")
+        #expect(output.contains("(" + (revision ?? "revision unknown")), "\(output)")
     }
 }
