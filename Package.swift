@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU, plugins: ["BuildRevision"]),
-        // Writes the git revision of the build into VapoCLI (`vapo --version`) on every build.
+        // Writes the git revision of the build into VapoCLI (`vapo --version`) whenever the git state or a tracked file changes.
         .plugin(name: "BuildRevision", capability: .buildTool(), path: "Plugins/BuildRevision"),
         .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
         .executableTarget(
