@@ -46,7 +46,9 @@ let package = Package(
                 "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: hostCPU),
+            swiftSettings: hostCPU, plugins: ["BuildRevision"]),
+        // Writes the git revision of the build into VapoCLI (`vapo --version`) whenever the git state or a tracked file changes.
+        .plugin(name: "BuildRevision", capability: .buildTool(), path: "Plugins/BuildRevision"),
         .target(name: "MathVerification", path: "Verification/MathVerification", swiftSettings: hostCPU),
         .executableTarget(
             name: "ExhaustiveMath", dependencies: ["Kernels", "MathVerification"],

@@ -23,7 +23,9 @@ public struct PolicyCheckpoint {
         self.step = step
     }
 
-    static let headKey = "vapo.head", sftKey = "vapo.sft", stepKey = "vapo.step", configKey = "config"
+    static let headKey = "vapo.head", stepKey = "vapo.step", configKey = "config"
+    /// The metadata key of the SFT configuration, the mark of a checkpoint written by `vapo sft`.
+    public static let sftKey = "vapo.sft"
 
     /// Writes the checkpoint atomically to `path` (see `Checkpoint.write(to:)`).
     public func write(to path: String) throws {
@@ -39,7 +41,11 @@ public struct PolicyCheckpoint {
     /// the tensors must be exactly the layout of that configuration (names, `F32`, shapes). Any difference is
     /// a `CheckpointError` or `PolicyCheckpointError` naming the file and what is wrong.
     public static func read(from path: String) throws -> PolicyCheckpoint {
-        let checkpoint = try Checkpoint.read(from: path)
+        try read(Checkpoint.read(from: path), path: path)
+    }
+
+    /// The policy of `checkpoint`, already read from `path` (named in errors), checked as `read(from:)` checks it.
+    public static func read(_ checkpoint: Checkpoint, path: String) throws -> PolicyCheckpoint {
         let modelConfiguration = try decode(GPTConfiguration.self, key: configKey, in: checkpoint, path: path)
         let configuration = try decode(SFTConfiguration.self, key: sftKey, in: checkpoint, path: path)
         guard let stepText = checkpoint.metadata[stepKey], let step = Int(stepText), step >= 0 else {

@@ -26,6 +26,17 @@ public enum HeldOutEvaluation {
     static func metrics<S: KernelScalar>(
         policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
     ) throws(TrainingError) -> Metrics {
+        metrics(of: try report(policy: policy, task: task, configuration: c), task: task.name)
+    }
+
+    /// The evaluation behind the metrics: `policy` on the held-out problems of `task` with the settings of
+    /// configuration `c` (its `evalProblems`, `evalSeed`, `evalSamples`, `evalTemperature`, `evalTopP`,
+    /// `maxNewTokens`, `seed` and difficulties), as `Trainer.evaluate()` runs it. Its rows are the metrics'
+    /// keys: the row over all problems is `val-core`, each bucket's `val-aux`; with `evalSamples` = 1 it is
+    /// greedy only (`samplesPerProblem` 0).
+    public static func report<S: KernelScalar>(
+        policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
+    ) throws(TrainingError) -> EvaluationReport {
         let problems: [Problem]
         do {
             problems = try task.evaluationSet(count: c.evalProblems, seed: c.evalSeed, difficulties: c.difficulties(of: task))
@@ -37,9 +48,7 @@ public enum HeldOutEvaluation {
             samples: k > 1 ? k : 0, temperature: c.evalTemperature, seed: RandomStream(seed: c.seed, name: "evaluation/sampling").key)
         options.topP = c.evalTopP
         options.maxNewTokens = c.maxNewTokens
-        let report: EvaluationReport
-        do { report = try policy.evaluate(on: problems, options: options, task: task) } catch { throw .sampling(error) }
-        return metrics(of: report, task: task.name)
+        do { return try policy.evaluate(on: problems, options: options, task: task) } catch { throw .sampling(error) }
     }
 
     /// The keys of `report`'s rows of task `task` (k of mean@k: `report.samplesPerProblem`).

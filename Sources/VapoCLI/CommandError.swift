@@ -1,5 +1,5 @@
-/// A refusal of a command: one line naming the flag or file, what it is and what is allowed. Unlike
-/// ArgumentParser's `ValidationError` it prints no usage text, so the line stands alone; the exit code is 1.
+/// A refusal of a command: one line naming the flag or file, what it is and what is allowed. `Vapo.main()`
+/// prints it as `Error: <description>` with no usage text, so the line stands alone; the exit code is 1.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
 

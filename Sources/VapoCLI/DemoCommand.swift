@@ -19,18 +19,18 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Print a progress line every this many steps (≥ 1).") var every = 50
 
     func validate() throws {
-        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
+        guard (1...100_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 1...100000") }
         guard (2...100_000).contains(points), points % 2 == 0 else {
-            throw ValidationError("--points must be an even number in 2...100000, got \(points)")
+            throw CommandError("--points is \(points); allowed: an even number in 2...100000")
         }
-        guard (1...4096).contains(hidden) else { throw ValidationError("--hidden must be in 1...4096, got \(hidden)") }
+        guard (1...4096).contains(hidden) else { throw CommandError("--hidden is \(hidden); allowed: 1...4096") }
         guard learningRate > 0, learningRate <= 1 else {
-            throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)")
+            throw CommandError("--learning-rate is \(learningRate); allowed: (0, 1]")
         }
         if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {
-            throw ValidationError("--threads must be in 1...\(Parallel.maximumThreadCount), got \(threads)")
+            throw CommandError("--threads is \(threads); allowed: 1...\(Parallel.maximumThreadCount)")
         }
-        guard every >= 1 else { throw ValidationError("--every must be ≥ 1, got \(every)") }
+        guard every >= 1 else { throw CommandError("--every is \(every); allowed: 1 or more") }
     }
 
     func run() throws {

@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The `vapo sft` and `vapo eval` commands, run as the user runs them: the built executable in a child
-/// process (`swift test` builds it next to the test bundle).
+/// The `vapo` commands, their errors, help and version, run as the user runs them: the built executable in a
+/// child process (`swift test` builds it next to the test bundle).
 @Suite("Command line")
 struct CommandLineTests {
     /// The `vapo` executable beside the test bundle, or nil (recorded as an issue) when it is not built.
@@ -13,10 +13,15 @@ struct CommandLineTests {
         return nil
     }
 
-    /// Runs `vapo` with `arguments`; returns the exit status and standard error. The child writes to files,
-    /// not pipes (a pipe read can be interrupted by another test's child process).
-    static func run(_ arguments: [String]) throws -> (status: Int32, errors: String)? {
+    /// Runs `vapo` with `arguments`; returns the exit status, standard output and standard error. The child
+    /// writes to files, not pipes (a pipe read can be interrupted by another test's child process).
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String)? {
         guard let executable else { return nil }
+        return try runProcess(executable, arguments)
+    }
+
+    /// Runs `executable` with `arguments` in `folder` (default: the current one) as `run(_:)` does.
+    static func runProcess(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String, errors: String)? {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let errorsURL = directory.appendingPathComponent("stderr"), outputURL = directory.appendingPathComponent("stdout")
@@ -28,16 +33,17 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = folder
         process.standardError = errors
         process.standardOutput = output
         try process.run()
         process.waitUntilExit()
         try errors.close()
         try output.close()
-        return (process.terminationStatus, try String(contentsOf: errorsURL, encoding: .utf8))
+        return (process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8), try String(contentsOf: errorsURL, encoding: .utf8))
     }
 
-    @Test("bad flags are one clear line naming the flag and the allowed values, and a non-zero exit, before any work", arguments: [
+    @Test("bad input to any command, and a command line the parser cannot read, is exactly one line `Error: …` on standard error naming what was given and what is allowed, no usage text, and exit status 1, before any work", arguments: [
         (["sft", "--batch-size", "0"], "Error: --batch-size is 0; allowed: 1...4096"),
         (["sft", "--task", "sorting"], #"Error: --task is "sorting"; allowed: addition, multiplication, counting, countdown"#),
         (["sft", "--max-digits", "9"], "Error: --max-difficulty is 9; allowed: 1...6 for addition"),
@@ -46,11 +52,52 @@ struct CommandLineTests {
         (["sft", "--sequence-length", "40"], "Error: --sequence-length is 40; allowed: 85...128 (the longest addition sequence at difficulty 4 to the context)"),
         (["sft", "--target-accuracy", "95"], "Error: --target-accuracy is 95.0; allowed: (0, 1]"),
         (["sft", "--threads", "0"], "Error: --threads is 0; allowed: 1...64"),
-        (["eval", "--checkpoint", "/nonexistent/policy.safetensors"], "Error: checkpoint /nonexistent/policy.safetensors: no such file"),
+        (["eval", "--checkpoint", "/nonexistent/policy.safetensors"], "Error: --checkpoint: /nonexistent/policy.safetensors does not exist; allowed: policy.safetensors written by vapo sft or checkpoint-step-N.safetensors written by vapo train"),
+        (["eval", "--checkpoint", "policy.safetensors", "--threads", "0"], "Error: --threads is 0; allowed: 1...64"),
+        (["sample", "--checkpoint", "/nonexistent/policy.safetensors"], "Error: --checkpoint: /nonexistent/policy.safetensors does not exist; allowed: a policy checkpoint written by vapo sft or vapo train"),
+        (["probe-critic", "--checkpoint", "checkpoint-step-2.safetensors", "--problems", "0"], "Error: --problems is 0; allowed: 1...100000"),
+        (["demo", "--steps", "0"], "Error: --steps is 0; allowed: 1...100000"),
+        (["eval", "--checkpoint", "policy.safetensors", "--bogus"], "Error: Unknown option '--bogus'"),
+        (["eval", "--checkpoint"], "Error: Missing value for '--checkpoint <checkpoint>'"),
+        (["evaluate"], "Error: Unexpected argument 'evaluate'"),
     ])
-    func badFlags(arguments: [String], message: String) throws {
-        guard let (status, errors) = try Self.run(arguments) else { return }
-        #expect(status != 0)
-        #expect(errors.split(separator: "\n").first.map(String.init) == message)
+    func badInput(arguments: [String], message: String) throws {
+        guard let (status, output, errors) = try Self.run(arguments) else { return }
+        #expect(status == 1)
+        #expect(errors == message + "\n")
+        #expect(output.isEmpty)
+    }
+
+    @Test("--help prints the help of the root command and of a subcommand on standard output, nothing on standard error, and exits 0; the root's help states the exit statuses", arguments: [
+        (["--help"], "OVERVIEW: VAPO: value-based reinforcement learning"),
+        (["eval", "--help"], "OVERVIEW: Evaluate a policy checkpoint"),
+        (["help", "eval"], "OVERVIEW: Evaluate a policy checkpoint"),
+    ])
+    func help(arguments: [String], overview: String) throws {
+        guard let (status, output, errors) = try Self.run(arguments) else { return }
+        #expect(status == 0)
+        #expect(output.hasPrefix(overview), "\(output.prefix(200))")
+        #expect(output.contains("USAGE: vapo"))
+        #expect(errors.isEmpty)
+        if arguments == ["--help"] {
+            #expect(output.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("Exit status: 0 on success, and for --help and --version; 1 on any error"))
+        }
+    }
+
+    @Test("vapo --version prints one line: vapo, the package version and the short hash of the git revision built from (or revision unknown outside a git checkout), and exits 0")
+    func version() throws {
+        guard let executable = Self.executable else { return }
+        let git = URL(fileURLWithPath: "/usr/bin/git")
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let head = FileManager.default.isExecutableFile(atPath: git.path)
+            ? try Self.runProcess(git, ["rev-parse", "--short", "HEAD"], in: package) : nil
+        let revision = head.flatMap { $0.status == 0 ? "git " + $0.output.trimmingCharacters(in: .whitespacesAndNewlines) + ", " : nil }
+        guard let (status, output, errors) = try Self.runProcess(executable, ["--version"]) else { return }
+        #expect(status == 0)
+        #expect(errors.isEmpty)
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 && lines[1].isEmpty, "\(output)")
+        #expect(output.hasPrefix("vapo "), "\(output)")
+        #expect(output.contains("(" + (revision ?? "revision unknown")), "\(output)")
     }
 }
