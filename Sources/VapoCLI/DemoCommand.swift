@@ -9,14 +9,13 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Train a small MLP on the two-spirals problem with the autodiff library and AdamW.")
 
-    @Option(help: "Master random seed.") var seed: UInt64 = 0
-    @Option(help: "Optimizer steps (1...100000).") var steps = 600
-    @Option(help: "Training points, an even number (2...100000).") var points = 400
-    @Option(help: "Width of each of the two hidden layers (1...4096).") var hidden = 32
-    @Option(help: "Peak learning rate (0 < lr ≤ 1).") var learningRate = 0.02
-    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.")
-    var threads: Int?
-    @Option(help: "Print a progress line every this many steps (≥ 1).") var every = 50
+    @Option(parsing: .unconditional, help: "Master random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Optimizer steps (1...100000).") var steps = 600
+    @Option(parsing: .unconditional, help: "Training points, an even number (2...100000).") var points = 400
+    @Option(parsing: .unconditional, help: "Width of each of the two hidden layers (1...4096).") var hidden = 32
+    @Option(parsing: .unconditional, help: "Peak learning rate (0 < lr ≤ 1).") var learningRate = 0.02
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
+    @Option(parsing: .unconditional, help: "Print a progress line every this many steps (≥ 1).") var every = 50
 
     func validate() throws {
         guard (1...100_000).contains(steps) else { throw CommandError("--steps is \(steps); allowed: 1...100000") }
@@ -42,7 +41,7 @@ struct DemoCommand: ParsableCommand {
         configuration.hiddenWidth = hidden
         configuration.learningRate = learningRate
         var training = SpiralTraining(configuration)
-        print("two spirals: \(points) points, MLP 2-\(hidden)-\(hidden)-2, AdamW, \(steps) steps, \(Parallel.threadCount) thread(s)")
+        print("two spirals: \(points) points, MLP 2-\(hidden)-\(hidden)-2, AdamW, \(plural(steps, "step")), \(plural(Parallel.threadCount, "thread"))")
         print(" step      loss  accuracy  grad-norm")
         let start = Date()
         var last: SpiralTraining.Progress?

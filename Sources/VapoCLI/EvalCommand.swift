@@ -29,11 +29,11 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "The policy checkpoint: policy.safetensors of vapo sft, or checkpoint-step-N.safetensors of vapo train.")
     var checkpoint: String
-    @Option(help: "Held-out evaluation problems. (default: the checkpoint's)") var evalProblems: Int?
-    @Option(help: "k of mean@k; for a vapo train checkpoint 1 is greedy pass@1 alone. (default: the checkpoint's)") var samples: Int?
-    @Option(help: "Temperature of the mean@k samples. (default: the checkpoint's)") var temperature: Double?
-    @Option(help: "Master seed of the evaluation set and samples. (default: the checkpoint's)") var seed: UInt64?
-    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Held-out evaluation problems. (default: the checkpoint's)") var evalProblems: Int?
+    @Option(parsing: .unconditional, help: "k of mean@k; for a vapo train checkpoint 1 is greedy pass@1 alone. (default: the checkpoint's)") var samples: Int?
+    @Option(parsing: .unconditional, help: "Temperature of the mean@k samples. (default: the checkpoint's)") var temperature: Double?
+    @Option(parsing: .unconditional, help: "Master seed of the evaluation set and samples. (default: the checkpoint's)") var seed: UInt64?
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
 
     func validate() throws {
         if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {

@@ -24,13 +24,13 @@ struct ProbeCriticCommand: ParsableCommand {
             """)
 
     @Option(help: "A vapo train checkpoint (checkpoint-step-N.safetensors) with a critic.") var checkpoint: String
-    @Option(help: "Held-out problems, one response each (1...100000).") var problems = CriticProbeOptions().problems
-    @Option(help: "Continuations K per probed prefix (1...100000).") var continuations = CriticProbeOptions().continuations
-    @Option(help: "Response positions probed per response (1...100000). (default: 8; not with --all-prefixes)") var prefixes: Int?
+    @Option(parsing: .unconditional, help: "Held-out problems, one response each (1...100000).") var problems = CriticProbeOptions().problems
+    @Option(parsing: .unconditional, help: "Continuations K per probed prefix (1...100000).") var continuations = CriticProbeOptions().continuations
+    @Option(parsing: .unconditional, help: "Response positions probed per response (1...100000). (default: 8; not with --all-prefixes)") var prefixes: Int?
     @Flag(help: "Probe every response position.") var allPrefixes = false
     @Flag(help: "Leave out the value drop at the first departure from the teacher response.") var noFirstError = false
-    @Option(help: "Seed of the held-out problems and of every draw.") var seed: UInt64 = 0
-    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Seed of the held-out problems and of every draw.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
     @Flag(help: "Print the report as one JSON object.") var json = false
     @Flag(help: "With --json, include every response and every probed prefix.") var records = false
 
@@ -98,7 +98,7 @@ struct ProbeCriticCommand: ParsableCommand {
         }
         if json { return [String(decoding: report.jsonData(records: records), as: UTF8.self)] }
         return ["checkpoint: \(checkpoint) (\(models.configuration.algorithm.rawValue), step \(models.step))"] + report.lines()
-            + [String(format: "%.1f s on %d thread(s)", seconds(start.duration(to: clock.now)), Parallel.threadCount)]
+            + [String(format: "%.1f s on %@", seconds(start.duration(to: clock.now)), plural(Parallel.threadCount, "thread"))]
     }
 
     /// The models and task of the trainer checkpoint at `path`; a missing file, an unreadable one or another

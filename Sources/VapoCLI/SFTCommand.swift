@@ -27,8 +27,7 @@ struct SFTCommand: ParsableCommand {
 
     @OptionGroup var options: SFTOptions
     @Option(help: "Run folder: new or empty, unless --resume.") var out = "runs/sft"
-    @Option(parsing: .unconditional, help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it. (default: 2, or fewer cores)")
-    var threads: Int?
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
     @Option(parsing: .unconditional, help: "Write the run's full state every this many steps (1...1000000), and after the last. (default: 100)")
     var checkpointEvery: Int?
     @Option(parsing: .unconditional, help: "Keep the newest this many checkpoints (1...1000000). (default: 3)") var keepCheckpoints: Int?

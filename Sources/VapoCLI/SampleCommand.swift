@@ -23,17 +23,17 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Policy checkpoint: policy.safetensors of vapo sft, or checkpoint-step-N.safetensors of vapo train.")
     var checkpoint: String
-    @Option(help: "Task: \(TaskRegistry.names.joined(separator: ", ")). (default: the checkpoint's, else addition)") var task: String?
-    @Option(help: "Held-out problems (1...10000). (default: 5; not with --prompt)") var problems: Int?
-    @Option(help: "A prompt of your own instead of held-out problems, e.g. 347+85= (characters: \(String(Tokenizer.characters))).")
+    @Option(parsing: .unconditional, help: "Task: \(TaskRegistry.names.joined(separator: ", ")). (default: the checkpoint's, else addition)") var task: String?
+    @Option(parsing: .unconditional, help: "Held-out problems (1...10000). (default: 5; not with --prompt)") var problems: Int?
+    @Option(help: "A prompt of your own instead of held-out problems, e.g. 347+85= (characters: \(String(Tokenizer.characters))). (default: none: held-out problems)")
     var prompt: String?
-    @Option(help: "Responses per prompt (1...1000).") var samples = 1
-    @Option(help: "Sampling temperature; 0 is greedy.") var temperature = 1.0
-    @Option(help: "Nucleus mass in (0, 1]; 1 keeps every token.") var topP = 1.0
-    @Option(help: "Longest response (1 or more; the model's context bounds it too). (default: the longest teacher response of the problems)")
+    @Option(parsing: .unconditional, help: "Responses per prompt (1...1000).") var samples = 1
+    @Option(parsing: .unconditional, help: "Sampling temperature; 0 is greedy.") var temperature = 1.0
+    @Option(parsing: .unconditional, help: "Nucleus mass in (0, 1]; 1 keeps every token.") var topP = 1.0
+    @Option(parsing: .unconditional, help: "Longest response (1 or more; the model's context bounds it too). (default: the longest teacher response of the problems)")
     var maxNewTokens: Int?
-    @Option(help: "Seed of the held-out problems and of the samples.") var seed: UInt64 = 0
-    @Option(help: "Worker threads (1...\(Parallel.maximumThreadCount)); results do not depend on it.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Seed of the held-out problems and of the samples.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
     @Flag(help: "One JSON object a line: problem, sample, prompt, response, stop, correct, reward.") var json = false
 
     /// The most responses one command samples, problems × samples: 100,000 sequences of at most the model's
@@ -119,9 +119,9 @@ struct SampleCommand: ParsableCommand {
             }
         }
         let source = prompt == nil
-            ? "\(queries.count) held-out \(task.name) problems (difficulties \(difficulties.lowerBound)...\(difficulties.upperBound), seed \(seed))"
+            ? "\(plural(queries.count, "held-out \(task.name) problem")) (difficulties \(difficulties.lowerBound)...\(difficulties.upperBound), seed \(seed))"
             : "your \(task.name) prompt"
-        var lines = ["sample: \(checkpoint), \(source), \(samples) sample(s) each at temperature \(temperature), top-p \(topP), "
+        var lines = ["sample: \(checkpoint), \(source), \(plural(samples, "sample")) each at temperature \(temperature), top-p \(topP), "
             + "at most \(options.maxNewTokens) new tokens"]
         for (i, query) in queries.enumerated() {
             lines.append(query.text)

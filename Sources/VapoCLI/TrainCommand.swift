@@ -33,8 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Stop after the first RL step that ends this many seconds after the command started (a short SFT and the critic's set-up count); --resume continues the run. (default: none)")
     var timeLimit: Double?
     @Option(help: "Run folder (new, or holding only an sft.safetensors to start from; with --resume, the run's).") var out = "runs/train"
-    @Option(parsing: .unconditional, help: "Worker threads (1...\(Parallel.maximumThreadCount)), for the short SFT too; results do not depend on it. (default: 2, or fewer cores)")
-    var threads: Int?
+    @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
     @Option(parsing: .unconditional, help: "Write the trainer's full state every this many steps (1...1000000), and after the last. (default: 10; with --resume: the run's)")
     var checkpointEvery: Int?
     @Option(parsing: .unconditional, help: "Keep the newest this many checkpoints (1...1000000); older ones are deleted once a newer one is written. (default: 3; with --resume: the run's)")
