@@ -6,41 +6,10 @@ import Testing
 /// child process (`swift test` builds it next to the test bundle).
 @Suite("Command line")
 struct CommandLineTests {
-    /// The `vapo` executable beside the test bundle, or nil (recorded as an issue) when it is not built.
-    static var executable: URL? {
-        if let found = builtExecutable("vapo") { return found }
-        Issue.record("no vapo executable near \(Bundle.main.bundleURL.path); build it with swift build -c release")
-        return nil
-    }
-
-    /// Runs `vapo` with `arguments`; returns the exit status, standard output and standard error. The child
-    /// writes to files, not pipes (a pipe read can be interrupted by another test's child process).
+    /// Runs `vapo` with `arguments`; returns the exit status, standard output and standard error.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String)? {
-        guard let executable else { return nil }
-        return try runProcess(executable, arguments)
-    }
-
-    /// Runs `executable` with `arguments` in `folder` (default: the current one) as `run(_:)` does.
-    static func runProcess(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String, errors: String)? {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let errorsURL = directory.appendingPathComponent("stderr"), outputURL = directory.appendingPathComponent("stdout")
-        for url in [errorsURL, outputURL] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            Issue.record("could not create \(url.path)")
-            return nil
-        }
-        let errors = try FileHandle(forWritingTo: errorsURL), output = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        try errors.close()
-        try output.close()
-        return (process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8), try String(contentsOf: errorsURL, encoding: .utf8))
+        let result = try ChildProcess.run(arguments)
+        return (result.status, result.output, result.errors)
     }
 
     @Test("bad input to any command, and a command line the parser cannot read, is exactly one line `Error: …` on standard error naming what was given and what is allowed, no usage text, and exit status 1, before any work", arguments: [
@@ -86,13 +55,12 @@ struct CommandLineTests {
 
     @Test("vapo --version prints one line: vapo, the package version and the short hash of the git revision built from (or revision unknown outside a git checkout), and exits 0")
     func version() throws {
-        guard let executable = Self.executable else { return }
         let git = URL(fileURLWithPath: "/usr/bin/git")
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let head = FileManager.default.isExecutableFile(atPath: git.path)
-            ? try Self.runProcess(git, ["rev-parse", "--short", "HEAD"], in: package) : nil
+            ? try ChildProcess.run(["rev-parse", "--short", "HEAD"], executable: git, in: package) : nil
         let revision = head.flatMap { $0.status == 0 ? "git " + $0.output.trimmingCharacters(in: .whitespacesAndNewlines) + ", " : nil }
-        guard let (status, output, errors) = try Self.runProcess(executable, ["--version"]) else { return }
+        guard let (status, output, errors) = try Self.run(["--version"]) else { return }
         #expect(status == 0)
         #expect(errors.isEmpty)
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)

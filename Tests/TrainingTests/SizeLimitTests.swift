@@ -108,36 +108,6 @@ struct SizeLimitTests {
         ) { try c.validated() }
     }
 
-    /// Runs the built `vapo` with `arguments`, killing it after `timeout` seconds; returns the exit status, the
-    /// first line of standard error and whether it had to be killed, or nil (recorded) when `vapo` is not built.
-    /// Output goes to files, not pipes (a pipe read can be interrupted by another test's child process).
-    static func run(_ arguments: [String], timeout: Double = 20) throws -> (status: Int32, firstLine: String, killed: Bool)? {
-        guard let executable = builtExecutable("vapo") else {
-            Issue.record("no vapo executable near \(Bundle.main.bundleURL.path); build it with swift build -c release")
-            return nil
-        }
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let errorsURL = directory.appendingPathComponent("stderr"), outputURL = directory.appendingPathComponent("stdout")
-        for url in [errorsURL, outputURL] { try Data().write(to: url) }
-        let errors = try FileHandle(forWritingTo: errorsURL), output = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let killed = process.isRunning
-        if killed { process.terminate() }
-        process.waitUntilExit()
-        try errors.close()
-        try output.close()
-        let text = try String(contentsOf: errorsURL, encoding: .utf8)
-        return (process.terminationStatus, text.split(separator: "\n").first.map(String.init) ?? "", killed)
-    }
-
     @Test("a model size of 100000 (vapo sft --width, --layers, --context; vapo train --width, with --fresh or a short SFT) is refused within seconds: a non-zero exit, a first line naming it and its allowed range, and no --out folder", arguments: [
         (["sft", "--width", "100000", "--steps", "1"], "--width is 100000; allowed: 1...4096"),
         (["sft", "--layers", "100000", "--steps", "1"], "--layers is 100000; allowed: 1...128"),
@@ -149,10 +119,9 @@ struct SizeLimitTests {
         let scratch = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("out")
-        guard let (status, firstLine, killed) = try Self.run(arguments + ["--out", out.path]) else { return }
-        #expect(!killed, "still running after 20 s")
-        #expect(status != 0)
-        #expect(firstLine == "Error: " + message, "\(firstLine)")
+        let result = try ChildProcess.run(arguments + ["--out", out.path], timeout: 20)  // a Failure if still running
+        #expect(result.status != 0)
+        #expect(result.firstErrorLine == "Error: " + message, "\(result.firstErrorLine)")
         #expect(!FileManager.default.fileExists(atPath: out.path), "--out folder created")
     }
 }

@@ -122,10 +122,10 @@ extension KillTests {
         let straight = scratch.appendingPathComponent("straight"), killed = scratch.appendingPathComponent("killed")
         let run = ["--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16", "--heads", "2",
             "--context", "32", "--seed", "7", "--steps", "8", "--checkpoint-every", "1"]
-        #expect(try VapoProcess.run(["train"] + run + ["--out", straight.path]).status == 0)
-        let child = try VapoProcess.start(["train"] + run + ["--out", killed.path], environment: ["VAPO_TEST_KILL_DURING_WRITE": point])
-        _ = try child.finish()
-        #expect(child.process.terminationReason == .uncaughtSignal && child.process.terminationStatus == SIGKILL, "killed by SIGKILL at write \(point)")
+        #expect(try ChildProcess.run(["train"] + run + ["--out", straight.path]).status == 0)
+        let child = try ChildProcess.start(["train"] + run + ["--out", killed.path], environment: ["VAPO_TEST_KILL_DURING_WRITE": point])
+        let ended = try child.finish()
+        #expect(ended.signalled && ended.status == SIGKILL, "killed by SIGKILL at write \(point)")
         let names = try FileManager.default.contentsOfDirectory(atPath: killed.path)
         #expect(names.filter { $0.contains(".tmp-") }.count == 1, "the kill landed inside a write: \(names)")
         for (step, url) in try RunFolder(url: killed).checkpoints() {
@@ -140,7 +140,7 @@ extension KillTests {
             try handle.write(contentsOf: Data(#"{"step": 99, "data": {"actor/lo"#.utf8))
             try handle.close()
         }
-        #expect(try VapoProcess.run(["train"] + again + ["--out", killed.path]).status == 0)
+        #expect(try ChildProcess.run(["train"] + again + ["--out", killed.path]).status == 0)
         #expect(try !FileManager.default.contentsOfDirectory(atPath: killed.path).contains { $0.contains(".tmp-") })
         let final = "checkpoint-step-8.safetensors"
         #expect(try TrainCommandTests.bytes(killed, final) == TrainCommandTests.bytes(straight, final))

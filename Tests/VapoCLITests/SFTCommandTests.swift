@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import Foundation
+import TestSupport
 import Testing
 import Training
 
@@ -153,8 +154,8 @@ struct SFTCommandTests {
                         "--heads", "2", "--context", "32", "--seed", "7", "--steps", "40", "--checkpoint-every", "1"]
         for (command, run, final) in [("sft", ["sft"] + sftRun, "checkpoint-step-1000.safetensors"), ("train", trainRun, "checkpoint-step-40.safetensors")] {
             let straight = scratch.appendingPathComponent("\(command)-straight"), stopped = scratch.appendingPathComponent("\(command)-stopped")
-            #expect(try VapoProcess.run(run + ["--out", straight.path]).status == 0)
-            let child = try VapoProcess.start(run + ["--out", stopped.path])
+            #expect(try ChildProcess.run(run + ["--out", straight.path]).status == 0)
+            let child = try ChildProcess.start(run + ["--out", stopped.path])
             let started = child.wait(upTo: 60) { ((try? RunFolder(url: stopped).checkpoints().last?.step) ?? 0) > 0 }
             try #require(started, "\(command) wrote no checkpoint after step 0 in time")
             kill(child.process.processIdentifier, SIGTERM)
@@ -162,7 +163,7 @@ struct SFTCommandTests {
             try #require(result.status == 128 + SIGTERM, "\(command) ended with \(result.status) (it may have finished before the signal)")
             let lines = result.errors.split(separator: "\n").map(String.init)
             #expect(lines == ["vapo \(command) stopped by a signal; its newest checkpoint is kept. Continue it with: vapo \(command) --resume --out \(stopped.path)"])
-            #expect(try VapoProcess.run([command, "--resume", "--out", stopped.path]).status == 0)
+            #expect(try ChildProcess.run([command, "--resume", "--out", stopped.path]).status == 0)
             #expect(try Data(contentsOf: stopped.appendingPathComponent(final)) == Data(contentsOf: straight.appendingPathComponent(final)), "\(command)")
             #expect(try TrainCommandTests.metrics(stopped) == TrainCommandTests.metrics(straight), "\(command)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import Foundation
+import TestSupport
 import Testing
 import Training
 import Transformer
@@ -157,11 +158,11 @@ struct TrainSettingsTests {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let arguments = ["train"] + Self.tinyRun(scratch, out: "run") + ["--steps", "1", "--algo", "dapo"]
-        let dry = try VapoProcess.run(arguments + ["--dry-run"])
+        let dry = try ChildProcess.run(arguments + ["--dry-run"])
         #expect(dry.status == 0)
         #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("run").path))
         #expect(dry.lines.first == "starting policy: a fresh GPT of 1 layer × width 16, 2 heads, context 32")
-        #expect(try VapoProcess.run(arguments).status == 0)
+        #expect(try ChildProcess.run(arguments).status == 0)
         let written = try String(contentsOf: scratch.appendingPathComponent("run/config.json"), encoding: .utf8)
         #expect(dry.lines.dropFirst().joined(separator: "\n") == written + "\n")
     }
@@ -170,7 +171,7 @@ struct TrainSettingsTests {
     func progressWording() throws {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let result = try VapoProcess.run(["train"] + Self.tinyRun(scratch, out: "run") + ["--steps", "1", "--threads", "1"])
+        let result = try ChildProcess.run(["train"] + Self.tinyRun(scratch, out: "run") + ["--steps", "1", "--threads", "1"])
         #expect(result.status == 0)
         #expect(result.lines.filter { $0.hasPrefix("columns: ") }.count == 1)
         #expect(result.output.contains("1 step of 2 prompts × 2 samples, 1 thread,"), "\(result.output)")
@@ -182,7 +183,7 @@ struct TrainSettingsTests {
     func shortSFTThreads() throws {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let result = try VapoProcess.run(["train", "--config", scratch.appendingPathComponent("tiny.json").path, "--layers", "1", "--width", "16",
+        let result = try ChildProcess.run(["train", "--config", scratch.appendingPathComponent("tiny.json").path, "--layers", "1", "--width", "16",
             "--heads", "2", "--context", "96", "--sft-steps", "1", "--steps", "0", "--threads", "1", "--out", scratch.appendingPathComponent("run").path])
         #expect(result.status == 0)
         let line = try #require(result.lines.first { $0.hasPrefix("starting policy: a short SFT of 1 step on addition") })
