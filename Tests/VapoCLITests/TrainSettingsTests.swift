@@ -112,6 +112,35 @@ struct TrainSettingsTests {
         }
     }
 
+    @Test("a range error names what the user typed: the flag given, else the configuration file and its field, else the preset's value and the flag that sets it")
+    func rangeErrorsNameWhatWasTyped() throws {
+        let scratch = try TrainCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = scratch.appendingPathComponent("micro.json")
+        try Data(#"{"microBatchSize": 9}"#.utf8).write(to: file)
+        let out = ["--out", scratch.appendingPathComponent("never").path]
+        let cases: [([String], String)] = [
+            (["--mini-batch", "7"], "--micro-batch is 16, the value of preset vapo (set it with --micro-batch); allowed: 1...7 (--mini-batch)"),
+            (["--algo", "grpo", "--mini-batch", "7"], "--micro-batch is 16, the value of preset grpo (set it with --micro-batch); allowed: 1...7 (--mini-batch)"),
+            (["--config", file.path, "--mini-batch", "4"], "--config \(file.path): microBatchSize is 9; allowed: 1...4 (miniBatchSize)"),
+            (["--micro-batch", "9", "--mini-batch", "4"], "--micro-batch is 9; allowed: 1...4 (--mini-batch)"),
+        ]
+        for (arguments, message) in cases {
+            #expect(SFTCommandTests.refusal(arguments + out, command: "train") == message, "\(arguments)")
+        }
+    }
+
+    @Test("a run stopped by --time-limit says so, and how to continue it")
+    func timeLimitSaysSo() throws {
+        let scratch = try TrainCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = scratch.appendingPathComponent("run")
+        let result = try ChildProcess.run(["train"] + Self.tinyRun(scratch, out: "run") + ["--steps", "5", "--time-limit", "1e-9"])
+        #expect(result.status == 0)
+        #expect(result.lines.contains("the time limit (1e-09 s) stopped the run at step 1 of 5; continue it with: vapo train --resume --out \(run.path)"), "\(result.output)")
+        #expect(try ResumeCommandTests.checkpointSteps(run) == [0, 1])
+    }
+
     @Test("every option of every command states its default in --help (a required one is required), and the help of --init-checkpoint and --time-limit says what happens")
     func helpShowsDefaults() throws {
         let commands: [(String, any ParsableCommand.Type)] = [
