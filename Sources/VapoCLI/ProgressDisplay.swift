@@ -9,8 +9,13 @@ struct ProgressDisplay {
     let live: Bool
     /// Whether a live line is on screen without its newline yet.
     private var open = false
+    /// Where the text goes (standard output, flushed at once: a piped log shows each line as it happens).
+    private let write: (String) -> Void
 
-    init(live: Bool = isatty(STDOUT_FILENO) != 0) { self.live = live }
+    init(live: Bool = isatty(STDOUT_FILENO) != 0, write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+        self.live = live
+        self.write = write
+    }
 
     /// The line of a step: step, mean reward, held-out accuracy (when evaluated), rollout accuracy, mean
     /// response length, elapsed and estimated remaining time.
@@ -54,17 +59,16 @@ struct ProgressDisplay {
     /// Shows one step's line.
     mutating func show(_ line: String, keep: Bool) {
         if live {
-            print("\r" + line + "\u{1B}[K", terminator: keep ? "\n" : "")
+            write("\r" + line + "\u{1B}[K" + (keep ? "\n" : ""))
             open = !keep
         } else {
-            print(line)
+            write(line + "\n")
         }
-        fflush(nil)
     }
 
     /// Ends a live display (moves to a fresh line).
     mutating func finish() {
-        if open { print("") }
+        if open { write("\n") }
         open = false
     }
 

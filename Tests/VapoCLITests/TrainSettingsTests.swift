@@ -206,6 +206,7 @@ struct TrainSettingsTests {
         #expect(result.output.contains("1 step of 2 prompts × 2 samples, 1 thread,"), "\(result.output)")
         #expect(result.output.contains("1 RL step in"))
         #expect(!result.output.contains("1 steps") && !result.output.contains("1 thread(s)"))
+        #expect(!result.output.contains("\r") && !result.output.contains("\u{1B}"), "a file gets plain lines")
     }
 
     @Test("the short SFT runs on the threads --threads asks for")
