@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "VapoCLITests",
             dependencies: [
-                "TestSupport", "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "Checkpoints",
+                "TestSupport", "VapoCLI", "VAPO", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU),

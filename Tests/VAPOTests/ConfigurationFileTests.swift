@@ -44,7 +44,10 @@ struct ConfigurationFileTests {
         ]
         for (json, expected) in cases { #expect(Self.message(json) == "training configuration: not valid JSON at " + expected, "\(json.debugDescription)") }
         let invalidUTF8 = Data([0x7B, 0x0A, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D])
-        do { _ = try TrainingConfiguration.decode(json: invalidUTF8) } catch {
+        do {
+            _ = try TrainingConfiguration.decode(json: invalidUTF8)
+            Issue.record("accepted a configuration with invalid UTF-8")
+        } catch {
             #expect(error.description == "training configuration: not valid JSON at line 2, column 2: not valid UTF-8")
         }
         #expect(Self.message("[1, 2]") == "training configuration: expected a JSON object of fields; found an array")

@@ -9,7 +9,9 @@ import VAPO
 @Suite("Mini-batches and micro-batches")
 struct MiniBatchTests {
     /// Six responses of 1–9 tokens to three prompts, scored by a tiny Double policy, with old log-probabilities
-    /// moved by up to ±0.4 (so some ratios leave the clip range), random advantages and a mix of correct ones.
+    /// moved by up to ±0.4 (so some ratios leave the clip range), random advantages and a mix of correct ones;
+    /// the reference log-probabilities are a distant policy's (`KLTermTests.distantReference`), so GRPO's KL
+    /// term and its gradient are far from zero.
     static func rollout(policy: GPT<Double>) -> (Rollout<Double>, advantages: [[Double]]) {
         var random = TestRandom(seed: 3)
         let problems = ["3+5=", "12+7=", "40+44="].map { Fixtures.problem($0) }
@@ -18,7 +20,7 @@ struct MiniBatchTests {
             return Fixtures.response(tokens, group: i / 2, score: i % 3 == 0 ? 1 : -1, correct: i % 3 == 0, problem: problems[i / 2])
         }
         var rollout = Rollout<Double>(responses: responses, samplesPerGroup: 2, overlongFiltering: false)
-        rollout.score(policy: policy, critic: nil, reference: policy, chunkSize: 6)
+        rollout.score(policy: policy, critic: nil, reference: KLTermTests.distantReference(), chunkSize: 6)
         rollout.oldLogProbabilities = zip(rollout.oldLogProbabilities, rollout.responseMasks).map { row, mask in
             zip(row, mask).map { $1 ? $0 + random.uniform(-0.4...0.4) : 0 }
         }
@@ -45,11 +47,13 @@ struct MiniBatchTests {
         let rows = [4, 0, 5, 2, 1, 3]
         let whole = objective.gradients(policy: policy, rollout: rollout, advantages: advantages, rows: rows, microBatchSize: 6)
         #expect(whole.statistics.clipFractionBelow + whole.statistics.clipFractionAbove > 0, "some tokens are clipped")
+        #expect(objective.klCoefficient == nil || whole.statistics.klDivergence > 0.1, "the KL term is far from zero")
         for size in [1, 2, 4] {
             let split = objective.gradients(policy: policy, rollout: rollout, advantages: advantages, rows: rows, microBatchSize: size)
             #expect(Self.relativeDifference(split.gradients, whole.gradients) < 1e-12, "micro-batches of \(size)")
             #expect(abs(split.statistics.loss - whole.statistics.loss) < 1e-12)
             #expect(abs(split.statistics.policyLoss - whole.statistics.policyLoss) < 1e-12)
+            #expect(abs(split.statistics.klDivergence - whole.statistics.klDivergence) < 1e-12)
         }
     }
 

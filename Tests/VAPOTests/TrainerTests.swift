@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import Kernels
+import RLMath
 import TestSupport
 import Testing
 import Transformer
@@ -35,13 +36,11 @@ struct TrainerTests {
             }
         }
         let filters = configuration.dynamicSampling && configuration.effectiveSamplesPerPrompt >= 2
-        let updated = !filters || metrics.contains { ($0["vapo/kept_groups"] ?? 0) > 0 }
-        if updated {
-            for key in ["actor/pg_loss", "actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "actor/grad_norm", "critic/advantages/mean"] {
-                #expect(metrics.contains { $0[key] != nil }, "\(name) reports \(key)")
-            }
-            #expect(Self.bits(trainer.policy) != Self.bits(start), "\(name) moved the policy")
+        #expect(!filters || metrics.contains { ($0["vapo/kept_groups"] ?? 0) > 0 }, "\(name): dynamic sampling kept a group, so a step updated")
+        for key in ["actor/pg_loss", "actor/pg_clipfrac", "actor/pg_clipfrac_lower", "actor/ppo_kl", "actor/grad_norm", "critic/advantages/mean"] {
+            #expect(metrics.contains { $0[key] != nil }, "\(name) reports \(key)")
         }
+        #expect(Self.bits(trainer.policy) != Self.bits(start), "\(name) moved the policy")
         #expect(metrics[1]["val-core/addition/acc/pass@1"] != nil, "evaluation every 2 steps")
         #expect(metrics[0]["val-core/addition/acc/pass@1"] == nil)
         if configuration.algorithm.usesCritic {
@@ -103,6 +102,33 @@ struct TrainerTests {
             }
         }
         #expect(checked > 0)
+    }
+
+    @Test("DAPO adds the soft overlong punishment R_len(|y|) to the verifier's score of each response, the score its rollout rewards and normalises; GRPO does not")
+    func overlongPunishment() throws {
+        for name in ["dapo", "grpo"] {
+            var configuration = Fixtures.configuration(name)
+            configuration.dynamicSampling = false  // every group is kept, whatever its scores
+            (configuration.overlongMaxLength, configuration.overlongCacheLength) = (6, 3)  // 4–6 tokens: −1/3 to −1; 7–8: −1
+            let trainer = try Trainer(configuration: configuration, policy: Fixtures.policy(Float.self), task: LenientAddition())
+            _ = try trainer.step()
+            let (rollout, estimate) = try #require(trainer.lastRollout)
+            var punished = 0
+            for (i, response) in rollout.responses.enumerated() {
+                let verdict = response.correct ? configuration.rewardCorrect : configuration.rewardIncorrect
+                let length: Double = name == "dapo" ? softOverlongPunishment(length: response.responseTokens.count, maxLength: 6, cacheLength: 3) : 0
+                #expect(response.score == verdict + length, "\(name) response \(i): \(response.responseTokens.count) tokens")
+                #expect(rollout.rewards[i][response.tokens.count - 1] == Float(response.score))
+                if length != 0 { punished += 1 }
+            }
+            #expect((punished > 0) == (name == "dapo"), "\(name): \(punished) responses punished for length")
+            let k = rollout.samplesPerGroup
+            let normalised = (0..<(rollout.count / k)).flatMap { g in groupNormalizedAdvantages(rewards: Array(rollout.scores[(g * k)..<((g + 1) * k)])) }
+            for i in rollout.responses.indices {
+                let last = rollout.responses[i].tokens.count - 1
+                #expect(abs(try #require(estimate).advantages[i][last] - normalised[i]) <= 1e-6, "\(name) response \(i)")
+            }
+        }
     }
 
     @Test("the caller's policy is never modified, and training one trainer leaves another from the same policy alone")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Checkpoints
 import Foundation
 import Kernels
@@ -88,6 +89,58 @@ struct SampleCommandTests {
         #expect(unjudged.last!.hasPrefix("not judged: prompt \"12\" is not a"))
         let unjudgedJSON = try Self.sample(scratch, ["--prompt", "12", "--json"])
         #expect(unjudgedJSON[0].contains("\"correct\":null") && unjudgedJSON[0].contains("\"reward\":null"))
+    }
+
+    /// A policy that writes `#`, `answer`, EOS after any prompt of `promptLength` tokens, whatever the prompt:
+    /// its blocks add nothing (zero projections), the token embedding is zero, and position p's embedding is
+    /// 10·e_(p mod width), which the language-model head maps to the token wanted after position p (a logit
+    /// gap of about 80: at temperature 1 the other tokens are never drawn).
+    static func answering(_ answer: String, promptLength: Int) throws -> GPT<Float> {
+        let (d, v) = (shape.width, shape.vocabulary)
+        let random = try GPT<Float>(configuration: shape, head: .languageModel, stream: RandomStream(seed: 3, name: "sample-test"))
+        var parameters = Dictionary(uniqueKeysWithValues: zip(random.names, random.parameters))
+        for (name, tensor) in parameters where (name.hasPrefix("blocks.") && name.hasSuffix(".weight")) || name == "token_embedding" {
+            parameters[name] = Tensor(zeros: tensor.shape)
+        }
+        parameters["position_embedding"] = Tensor(
+            shape: [shape.context, d], scalars: (0..<(shape.context * d)).map { $0 % d == ($0 / d) % d ? 10 : 0 })
+        var head = [Float](repeating: 0, count: d * v)
+        for (m, token) in try Tokenizer.encode("#\(answer)$").enumerated() { head[((promptLength - 1 + m) % d) * v + token] = 20 }
+        parameters["lm_head.weight"] = Tensor(shape: [d, v], scalars: head)
+        return try GPT(configuration: shape, head: .languageModel, parameters: parameters)
+    }
+
+    @Test("a policy that answers a held-out problem right is shown ✓ with reward +1 in both outputs and counted, as the verifier judges it; its wrong answers ✗ with reward −1")
+    func correctAnswers() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vapo-sample-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let problems = try ColumnAddition().evaluationSet(count: 4, seed: 6, difficulties: 1...1)
+        let answer = try #require(Response.finalAnswer(of: problems[0].responseTokens))
+        var sft = SFTConfiguration()
+        sft.maxDifficulty = 1
+        let policy = try Self.answering(answer, promptLength: problems[0].promptTokens.count)
+        try PolicyCheckpoint(model: policy, configuration: sft, step: 0).write(to: url.appendingPathComponent("sft.safetensors").path)
+        let arguments = ["--problems", "4", "--samples", "2", "--seed", "6"]
+        let text = try Self.sample(url, arguments)
+        let json = try Self.sample(url, arguments + ["--json"])
+        #expect(text[0].contains("4 held-out addition problems (difficulties 1...1, seed 6)"))
+        #expect(text.count == 1 + 4 * 3 + 1 && json.count == 8)
+        let response = "#\(answer)$"
+        let verdicts = problems.map { ColumnAddition().verify(response: response, for: $0) }
+        #expect(verdicts.contains(true) && verdicts.contains(false), "the policy's one answer is right for some problems only: \(verdicts)")
+        for (i, problem) in problems.enumerated() {
+            #expect(text[1 + 3 * i] == problem.prompt)
+            for j in 0..<2 {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(json[2 * i + j].utf8)) as? [String: Any])
+                #expect(object["response"] as? String == response)
+                #expect(object["correct"] as? Bool == verdicts[i])
+                #expect(object["reward"] as? Double == (verdicts[i] ? 1 : -1))
+                #expect(text[2 + 3 * i + j].hasPrefix("  \(verdicts[i] ? "✓" : "✗") \(response)"), "\(text[2 + 3 * i + j])")
+            }
+        }
+        let correct = 2 * verdicts.filter { $0 }.count
+        #expect(text.last == "correct: \(correct) of 8 (\(String(format: "%.1f%%", 100 * Double(correct) / 8)))")
     }
 
     @Test("the same seed gives the same output on 1 and 2 threads and from the sft and the train checkpoint of one policy; another seed other samples; temperature 0 repeats the greedy response")
