@@ -63,36 +63,39 @@ let package = Package(
             path: "Verification/GoldenVectors", swiftSettings: hostCPU),
         .target(name: "TestSupport", dependencies: ["Tasks", "Kernels"], path: "Tests/TestSupport", swiftSettings: hostCPU),
         .target(
+            name: "PropertyTesting", dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/PropertyTesting", swiftSettings: hostCPU),
+        .target(
             name: "Fuzzing", dependencies: ["TestSupport", "Checkpoints", "VAPO", "Tasks", "Autograd"],
             swiftSettings: hostCPU),
         .executableTarget(name: "VapoFuzz", dependencies: ["Fuzzing"], swiftSettings: hostCPU),
         .testTarget(
             name: "KernelsTests",
-            dependencies: ["TestSupport", "Kernels", "MathVerification", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Kernels", "MathVerification", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "AutogradTests",
-            dependencies: ["TestSupport", "Autograd", "Kernels", "Demos", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Autograd", "Kernels", "Demos", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "RLMathTests",
-            dependencies: ["TestSupport", "RLMath", "ExactReferences", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "RLMath", "ExactReferences", "Autograd", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VerificationTests",
-            dependencies: ["ExactReferences", "RLMath", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["ExactReferences", "RLMath", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "TasksTests",
-            dependencies: ["Tasks", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Tasks", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["TestSupport", "Transformer", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Transformer", "Autograd", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "CheckpointTests",
-            dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "Checkpoints", "Autograd", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VapoCLITests",
@@ -108,7 +111,10 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Tests/CMalloc"),
         .testTarget(
             name: "ReliabilityTests",
-            dependencies: ["CMalloc", "TestSupport", "Fuzzing", "VAPO", "Training", "Transformer", "Tasks", "Kernels"],
+            dependencies: [
+                "CMalloc", "TestSupport", "Fuzzing", "VAPO", "Training", "Transformer", "Tasks", "Kernels", "PropertyTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: hostCPU),
         .testTarget(
             name: "TrainingTests",

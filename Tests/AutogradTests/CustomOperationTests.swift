@@ -1,5 +1,6 @@
 import Autograd
 import PropertyBased
+import PropertyTesting
 import Testing
 
 @Suite("Custom ops")
@@ -30,7 +31,7 @@ struct CustomOperationTests {
         }
         // A case a random run once drew (error 3.8e-5 before the check allowed for the quotient's rounding).
         check(count: 1, seed: 751_680)
-        await propertyCheck(count: 20, input: Gen.int(in: 1...9), Gen.int(in: 0...1_000_000)) { count, seed in
+        await checkProperty(count: 20, input: Gen.int(in: 1...9), Gen.int(in: 0...1_000_000)) { count, seed in
             check(count: count, seed: seed)
         }
     }

@@ -1,5 +1,6 @@
 import Autograd
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// Every differentiable op's gradient against central finite differences in Double, on random shapes and
@@ -12,7 +13,7 @@ struct GradientCheckTests {
 
     @Test("matmul, in all four transpose forms")
     func matmul() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { m, n, k, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { m, n, k, seed in
             var random = TestRandom(seed: seed)
             for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
                 let a = random.tensor(transposeA ? [k, m] : [m, k]), b = random.tensor(transposeB ? [n, k] : [k, n])
@@ -26,7 +27,7 @@ struct GradientCheckTests {
 
     @Test("batched matmul, and a rank-2 weight shared by a batch")
     func batchedMatmul() async {
-        await propertyCheck(count: 15, input: Self.extent, Self.extent, Self.extent, Self.seed) { batch, m, k, seed in
+        await checkProperty(count: 15, input: Self.extent, Self.extent, Self.extent, Self.seed) { batch, m, k, seed in
             var random = TestRandom(seed: seed)
             let n = 1 + random.index(4)
             let a = random.tensor([2, batch, m, k]), b = random.tensor([2, batch, n, k]), w = random.tensor([k, n])
@@ -37,7 +38,7 @@ struct GradientCheckTests {
 
     @Test("add, subtract, multiply and divide with broadcasting")
     func arithmetic() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a0, a1, a2, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a0, a1, a2, seed in
             var random = TestRandom(seed: seed)
             let shape = [a0, a1, a2]
             // A broadcast partner: some axes collapsed to 1, sometimes fewer axes.
@@ -56,7 +57,7 @@ struct GradientCheckTests {
 
     @Test("exp, log, sqrt, tanh, reciprocal, GELU and ReLU")
     func unary() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensor([rows, cols * 7]), positive = random.tensor([rows, cols * 7], 0.2...3)
             #expect(gradientError([x], seed: seed) { $0[0].exp() } <= Self.tolerance)
@@ -71,7 +72,7 @@ struct GradientCheckTests {
 
     @Test("softmax and log-softmax along the last axis")
     func softmax() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensor([rows, 1 + (cols * 7) % 19], -4...4)
             #expect(gradientError([x], seed: seed) { $0[0].softmax() } <= Self.tolerance)
@@ -81,7 +82,7 @@ struct GradientCheckTests {
 
     @Test("layer norm, with respect to input, scale and offset")
     func layerNorm() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
             var random = TestRandom(seed: seed)
             let width = 2 + cols * 5
             let x = random.tensor([rows, width]), gamma = random.tensor([width]), beta = random.tensor([width])
@@ -91,7 +92,7 @@ struct GradientCheckTests {
 
     @Test("embedding lookup, with repeated indices")
     func embedding() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { vocabulary, width, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { vocabulary, width, seed in
             var random = TestRandom(seed: seed)
             let table = random.tensor([vocabulary, width])
             let indices = (0..<(2 * vocabulary + 1)).map { _ in random.index(vocabulary) }
@@ -101,7 +102,7 @@ struct GradientCheckTests {
 
     @Test("reshape, transpose, permute, slice, expand and concatenate")
     func layout() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a, b, c, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a, b, c, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensor([a, b, c]), y = random.tensor([a, 1 + random.index(3), c])
             let start = random.index(b), end = start + 1 + random.index(b - start)
@@ -116,7 +117,7 @@ struct GradientCheckTests {
 
     @Test("sum and mean over axes and over everything")
     func reductions() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a, b, c, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.extent, Self.seed) { a, b, c, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensor([a, b, c * 6])
             #expect(gradientError([x], seed: seed) { $0[0].sum(alongAxis: 1) } <= Self.tolerance)
@@ -130,7 +131,7 @@ struct GradientCheckTests {
 
     @Test("max, min, clamp, maximum and minimum away from ties and boundaries")
     func extrema() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { a, b, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { a, b, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensorOfDistinctValues([a, b, 3]), y = random.tensorOfDistinctValues([a, b, 3])
             let shifted = (y + 0.0025).detached()   // never equal to an entry of x
@@ -144,7 +145,7 @@ struct GradientCheckTests {
 
     @Test("select with a broadcast mask, and causal masking before softmax")
     func selection() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, cols, seed in
             var random = TestRandom(seed: seed)
             let a = random.tensor([rows, cols]), b = random.tensor([cols])
             let mask = Tensor<Double>(shape: [rows, cols], scalars: (0..<(rows * cols)).map { _ in Double(random.index(2)) })
@@ -156,7 +157,7 @@ struct GradientCheckTests {
 
     @Test("linear layers x·W + b on batches of rows, with and without bias, and a bias added by broadcasting over leading axes")
     func linear() async {
-        await propertyCheck(count: 15, input: Self.extent, Self.extent, Self.extent, Self.seed) { rows, inputs, outputs, seed in
+        await checkProperty(count: 15, input: Self.extent, Self.extent, Self.extent, Self.seed) { rows, inputs, outputs, seed in
             var random = TestRandom(seed: seed)
             let x = random.tensor([2, rows, inputs]), w = random.tensor([inputs, outputs]), b = random.tensor([outputs])
             #expect(gradientError([x, w, b], seed: seed) { $0[0].linear(weight: $0[1], bias: $0[2]) } <= Self.tolerance)
@@ -169,7 +170,7 @@ struct GradientCheckTests {
 
     @Test("causal self-attention of fused projections, several heads, lengths up to 18")
     func causalSelfAttention() async {
-        await propertyCheck(count: 15, input: Gen.int(in: 1...3), Gen.int(in: 1...18), Self.extent, Self.seed) { heads, length, headWidth, seed in
+        await checkProperty(count: 15, input: Gen.int(in: 1...3), Gen.int(in: 1...18), Self.extent, Self.seed) { heads, length, headWidth, seed in
             var random = TestRandom(seed: seed)
             let qkv = random.tensor([1 + random.index(2), length, 3 * heads * headWidth])
             #expect(gradientError([qkv], seed: seed) { $0[0].causalSelfAttention(heads: heads) } <= Self.tolerance)
@@ -178,7 +179,7 @@ struct GradientCheckTests {
 
     @Test("cross-entropy with an ignore mask, and gathered log-probabilities")
     func crossEntropy() async {
-        await propertyCheck(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, vocabulary, seed in
+        await checkProperty(count: 20, input: Self.extent, Self.extent, Self.seed) { rows, vocabulary, seed in
             var random = TestRandom(seed: seed)
             let logits = random.tensor([2, rows, vocabulary + 1], -3...3)
             let targets = (0..<(2 * rows)).map { _ in random.index(vocabulary + 1) }

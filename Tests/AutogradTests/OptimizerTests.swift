@@ -1,6 +1,7 @@
 import Foundation
 import Autograd
 import PropertyBased
+import PropertyTesting
 import Testing
 
 @Suite("Optimizers and schedules")
@@ -25,7 +26,7 @@ struct OptimizerTests {
 
     @Test("AdamW matches PyTorch's AdamW formula over several steps with a changing learning rate")
     func adamWMatchesReference() async {
-        await propertyCheck(count: 30, input: Gen.int(in: 0...40), Gen.int(in: 0...1_000_000)) { count, seed in
+        await checkProperty(count: 30, input: Gen.int(in: 0...40), Gen.int(in: 0...1_000_000)) { count, seed in
             var random = TestRandom(seed: seed)
             let initial = random.tensor([count]).scalars
             let grads = (0..<5).map { _ in random.tensor([count], -1...1).scalars }
@@ -79,7 +80,7 @@ struct OptimizerTests {
 extension OptimizerTests {
     @Test("AdamW's exported state, restored into a fresh optimizer, continues bit for bit like the optimizer that never stopped")
     func adamWStateRoundTrip() async {
-        await propertyCheck(count: 20, input: Gen.int(in: 0...6), Gen.int(in: 0...1_000_000)) { stopAfter, seed in
+        await checkProperty(count: 20, input: Gen.int(in: 0...6), Gen.int(in: 0...1_000_000)) { stopAfter, seed in
             var random = TestRandom(seed: seed)
             let shapes = [[3, 5], [1], [0], [17]]
             let initial = shapes.map { random.tensor($0).scalars }

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import PropertyBased
+import PropertyTesting
 import TestSupport
 import Testing
 
@@ -17,7 +18,7 @@ struct CorruptionTests {
 
     @Test("a random checkpoint truncated at a random point is a 'truncated' error")
     func randomTruncation() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000), Gen.double(in: 0...1)) { seed, fraction in
+        await checkProperty(count: 200, input: Gen.int(in: 0...1_000_000), Gen.double(in: 0...1)) { seed, fraction in
             let bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
             let length = min(bytes.count - 1, Int(fraction * Double(bytes.count)))
             #expect(Fixtures.errorCase { _ = try Checkpoint(decoding: Array(bytes[0..<length])) } == "truncated")
@@ -42,7 +43,7 @@ struct CorruptionTests {
 
     @Test("a random bit flip in the data of a random checkpoint is a checksum mismatch")
     func dataBitFlip() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...7)) { seed, position, bit in
+        await checkProperty(count: 300, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...7)) { seed, position, bit in
             let bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
             let dataStart = 8 + Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
             guard dataStart < bytes.count else { return }  // no data to corrupt
@@ -54,7 +55,7 @@ struct CorruptionTests {
 
     @Test("a random bit flip in the header of a random checkpoint is a clear error, or spells the same content another way (the case of an escape's hex digit) and loads exactly the original")
     func headerBitFlip() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...7)) { seed, position, bit in
+        await checkProperty(count: 300, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...7)) { seed, position, bit in
             let bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
             let dataStart = 8 + Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
             var corrupted = bytes
@@ -115,7 +116,7 @@ struct CorruptionTests {
 
     @Test("arbitrary bytes, and valid files with several random bytes overwritten, give an error or a checkpoint, never a crash")
     func arbitraryBytes() async {
-        await propertyCheck(count: 500, input: Gen.int(in: 0...255).array(of: 0...64), Gen.int(in: 0...1_000_000)) { noise, seed in
+        await checkProperty(count: 500, input: Gen.int(in: 0...255).array(of: 0...64), Gen.int(in: 0...1_000_000)) { noise, seed in
             _ = Fixtures.errorCase { _ = try Checkpoint(decoding: noise.map(UInt8.init), checksum: .ifPresent) }
             var bytes = try Fixtures.randomCheckpoint(seed: seed).encoded()
             var random = SplitMix64(state: UInt64(truncatingIfNeeded: seed))

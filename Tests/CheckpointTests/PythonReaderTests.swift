@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// Interoperability with an independent implementation: Python's json and numpy, nothing of ours.
@@ -93,7 +94,7 @@ struct PythonReaderTests {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("model.safetensors").path
-        await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
             let checkpoint = Fixtures.randomCheckpoint(seed: seed)
             try checkpoint.write(to: path)
             guard let output = try Self.runPython(Self.reader, path) else { return }

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoints
 import Foundation
 import PropertyBased
+import PropertyTesting
 import TestSupport
 import Testing
 
@@ -11,7 +12,7 @@ struct RoundTripTests {
     func roundTrip() async throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 200, input: Gen.int(in: 0...1_000_000)) { seed in
             let checkpoint = Fixtures.randomCheckpoint(seed: seed)
             let path = directory.appendingPathComponent("model.safetensors").path
             try checkpoint.write(to: path)
@@ -43,7 +44,7 @@ struct RoundTripTests {
     func deterministic() async throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        await propertyCheck(count: 100, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 100, input: Gen.int(in: 0...1_000_000)) { seed in
             let first = directory.appendingPathComponent("a.safetensors").path
             let second = directory.appendingPathComponent("b.safetensors").path
             try Fixtures.randomCheckpoint(seed: seed).write(to: first)

@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// Keys, values and queries of one sequence ([positions, width] each), and the cache layout built by hand.
@@ -70,7 +71,7 @@ let attentionShapes = zip(Gen.int(in: 1...5), Gen.int(in: 1...40), Gen.int(in: 1
 struct CachedAttentionTests {
     @Test("cached attention equals the plain-loop contract bit for bit (Float and Double; head widths 1 to 40, 1 to 70 positions; NaN in every unused lane)")
     func matchesReference() async {
-        await propertyCheck(count: 120, input: attentionShapes, Gen.int(in: 0...1000)) { shape, seed in
+        await checkProperty(count: 120, input: attentionShapes, Gen.int(in: 0...1000)) { shape, seed in
             let (heads, headWidth, positions) = shape
             func check<T: KernelScalar>(_: T.Type, scale: T) {
                 let c = CacheCase<T>(heads: heads, headWidth: headWidth, positions: positions, seed: UInt64(seed))
@@ -86,7 +87,7 @@ struct CachedAttentionTests {
 
     @Test("attending at positions 0, 1, 2, ... in turn stores keys in zero-padded tiles of 16 positions and values by position, and matches the contract at every step")
     func storeLayout() async {
-        await propertyCheck(count: 40, input: attentionShapes, Gen.int(in: 0...1000)) { shape, seed in
+        await checkProperty(count: 40, input: attentionShapes, Gen.int(in: 0...1000)) { shape, seed in
             let (heads, headWidth, positions) = shape
             let c = CacheCase<Float>(heads: heads, headWidth: headWidth, positions: positions, seed: UInt64(seed))
             var cache = c.cache(holding: 0)

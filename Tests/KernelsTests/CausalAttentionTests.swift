@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import PropertyBased
+import PropertyTesting
 import TestSupport
 import Testing
 
@@ -87,7 +88,7 @@ struct CausalAttentionTests {
 
     @Test("forward and backward match a plain-loop Double reference on random shapes (lengths 1–70, head widths not multiples of 16)")
     func againstReference() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = SplitMix64(seed: seed)
             let shape = Self.randomShape(&random, maximumLength: 70)
             let qkv = (0..<shape.qkvCount).map { _ in random.uniform(-2...2) }
@@ -110,7 +111,7 @@ struct CausalAttentionTests {
 
     @Test("the backward without accumulation overwrites any previous contents with the bits of accumulating into zeros")
     func overwriting() async {
-        await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = SplitMix64(seed: seed)
             let shape = Self.randomShape(&random, maximumLength: 40)
             let qkv = (0..<shape.qkvCount).map { _ in Float(random.uniform(-2...2)) }
@@ -155,7 +156,7 @@ struct CausalAttentionTests {
                 }
             }
         }
-        await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
             check(Float.self, seed: seed)
             check(Double.self, seed: seed)
         }

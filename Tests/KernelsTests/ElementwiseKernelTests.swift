@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// The elementwise, selection and layout kernels against plain scalar loops. These kernels do one
@@ -22,7 +23,7 @@ struct ElementwiseKernelTests {
 
     @Test("add, multiply, scale and the fused accumulations equal scalar loops bit for bit, for any length")
     func binaryMaps() async {
-        await propertyCheck(count: 60, input: Self.length, Self.seed) { count, seed in
+        await checkProperty(count: 60, input: Self.length, Self.seed) { count, seed in
             let a = Self.values(count, seed: seed), b = Self.values(count, seed: seed + 1), c = Self.values(count, seed: seed + 2)
             var out = [Float](repeating: .nan, count: count)
             Float.add(a, b, count: count, into: &out)
@@ -42,7 +43,7 @@ struct ElementwiseKernelTests {
 
     @Test("a row added to every row, and column sums accumulated row by row in increasing order, equal scalar loops bit for bit, across chunk boundaries")
     func rowsAndColumns() async {
-        await propertyCheck(count: 40, input: Gen.int(in: 0...300), Gen.int(in: 1...600), Self.seed) { rows, cols, seed in
+        await checkProperty(count: 40, input: Gen.int(in: 0...300), Gen.int(in: 1...600), Self.seed) { rows, cols, seed in
             let x = Self.values(rows * cols, seed: seed), row = Self.values(cols, seed: seed + 1), start = Self.values(cols, seed: seed + 2)
             var out = x
             Float.addToRows(row, rows: rows, cols: cols, into: &out)
@@ -56,7 +57,7 @@ struct ElementwiseKernelTests {
 
     @Test("select, its backward and comparisons follow the mask exactly, even next to infinities")
     func selection() async {
-        await propertyCheck(count: 60, input: Self.length, Self.seed) { count, seed in
+        await checkProperty(count: 60, input: Self.length, Self.seed) { count, seed in
             let a = Self.values(count, seed: seed), g = Self.values(count, seed: seed + 1)
             let b = [Float](repeating: -.infinity, count: count)
             var mask = [Float](repeating: 0, count: count)
@@ -74,7 +75,7 @@ struct ElementwiseKernelTests {
 
     @Test("a value's exp, log, sqrt, tanh and reciprocal do not depend on its index in the buffer")
     func unaryMapsArePositionIndependent() async {
-        await propertyCheck(count: 30, input: Gen.int(in: 1...40), Self.seed) { count, seed in
+        await checkProperty(count: 30, input: Gen.int(in: 1...40), Self.seed) { count, seed in
             let x = Self.values(count, seed: seed, in: 0.01...5)
             for function in UnaryFunction.allCases {
                 var whole = [Float](repeating: 0, count: count)
@@ -90,7 +91,7 @@ struct ElementwiseKernelTests {
 
     @Test("unary backward kernels accumulate gy·f′ as documented")
     func unaryBackward() async {
-        await propertyCheck(count: 30, input: Self.length, Self.seed) { count, seed in
+        await checkProperty(count: 30, input: Self.length, Self.seed) { count, seed in
             let x = Self.values(count, seed: seed, in: 0.1...3).map(Double.init)
             let gy = Self.values(count, seed: seed + 1).map(Double.init)
             for function in UnaryFunction.allCases {
@@ -115,7 +116,7 @@ struct ElementwiseKernelTests {
 
     @Test("strided copies permute, expand and (accumulating) sum exactly like an index-by-index loop")
     func stridedCopy() async {
-        await propertyCheck(count: 40, input: Gen.int(in: 0...4), Gen.int(in: 1...5), Gen.int(in: 1...37), Self.seed) { a, b, c, seed in
+        await checkProperty(count: 40, input: Gen.int(in: 0...4), Gen.int(in: 1...5), Gen.int(in: 1...37), Self.seed) { a, b, c, seed in
             let x = Self.values(a * b * c, seed: seed)
             // Transpose [a, b, c] → [c, a, b].
             var permuted = [Float](repeating: 0, count: x.count)
@@ -136,7 +137,7 @@ struct ElementwiseKernelTests {
 
     @Test("row gathers copy rows, and scatter-adds accumulate repeated rows in order")
     func gatherAndScatter() async {
-        await propertyCheck(count: 40, input: Gen.int(in: 1...6), Gen.int(in: 0...35), Self.seed) { rows, width, seed in
+        await checkProperty(count: 40, input: Gen.int(in: 1...6), Gen.int(in: 0...35), Self.seed) { rows, width, seed in
             let table = Self.values(rows * width, seed: seed)
             let indices = (0..<(2 * rows)).map { ($0 * 7 + seed) % rows }
             var gathered = [Float](repeating: 0, count: indices.count * width)

@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import PropertyBased
+import PropertyTesting
 import TestSupport
 import Testing
 
@@ -43,7 +44,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
     @Test("gelu is within (16 + 16|u|)·unit roundoff (relative, plus the least normal magnitude) of the Double reference, Float and Double, sizes 0...80 incl. 0, 1, 15, 16, 17")
     func forwardMatchesReference() async {
         await forBothScalars { scalar, roundoff, tiny in
-            await propertyCheck(count: 60, input: Self.sizes, Self.inputs) { size, values in
+            await checkProperty(count: 60, input: Self.sizes, Self.inputs) { size, values in
                 for n in [size, 0, 1, 15, 16, 17] {
                     for (x, y) in zip(values.prefix(n), geluOutputs(scalar, Array(values.prefix(n)))) {
                         let reference = GELUReference.value(x)
@@ -58,7 +59,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
     @Test("geluBackward adds gy·gelu'(x) to gx within (16 + 16|u|)·unit roundoff of the magnitudes of its terms (plus the least normal magnitude), Float and Double")
     func backwardMatchesReference() async {
         await forBothScalars { scalar, roundoff, tiny in
-            await propertyCheck(count: 60, input: Self.sizes, Self.inputs, Self.inputs, Self.inputs) { size, x, gy, gx in
+            await checkProperty(count: 60, input: Self.sizes, Self.inputs, Self.inputs, Self.inputs) { size, x, gy, gx in
                 for n in [size, 0, 1, 15, 16, 17] {
                     let x = Array(x.prefix(n)), gy = Array(gy.prefix(n)), gx = Array(gx.prefix(n))
                     let result = geluGradients(scalar, x, gy, gx)
@@ -78,7 +79,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
 
     @Test("geluBackward in Double matches a central finite difference of gelu in Double to 1e-8")
     func backwardMatchesFiniteDifference() async {
-        await propertyCheck(count: 200, input: Gen.double(in: -8...8)) { x in
+        await checkProperty(count: 200, input: Gen.double(in: -8...8)) { x in
             let h = 1e-5
             let ends = geluOutputs(Double.self, [x - h, x + h])
             let difference = (ends[1] - ends[0]) / (2 * h)
@@ -107,7 +108,7 @@ func forBothScalars(_ body: (any ActivationKernels.Type, _ roundoff: Double, _ t
 
     @Test("geluBackward without accumulation writes the bits of accumulating into zeros, whatever the buffer held")
     func overwriting() async {
-        await propertyCheck(count: 30, input: Gen.int(in: 0...70), Gen.int(in: 0...1_000_000)) { count, seed in
+        await checkProperty(count: 30, input: Gen.int(in: 0...70), Gen.int(in: 0...1_000_000)) { count, seed in
             var random = SplitMix64(seed: seed)
             let x = (0..<count).map { _ in Float(random.uniform(-6...6)) }, gy = (0..<count).map { _ in Float(random.uniform(-2...2)) }
             var intoZeros = [Float](repeating: 0, count: count), overwritten = [Float](repeating: .nan, count: count)

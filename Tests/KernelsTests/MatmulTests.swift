@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import PropertyTesting
 import TestSupport
 import Testing
 
@@ -106,7 +107,7 @@ let options = zip(Gen.int(in: 0...15), Gen.int(in: 0...3), Gen.int(in: 0...3), G
 struct MatmulTests {
     @Test("Float gemm equals the sequential FMA chain bit for bit on small random shapes, all forms, 1 and 2 threads")
     func smallShapes() async {
-        await propertyCheck(count: 300, input: smallSizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+        await checkProperty(count: 300, input: smallSizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
             let g = GemmCase(sizes: sizes, options: options, seed: seed)
             let x = GemmOperands<Float>(g)
             #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
@@ -116,7 +117,7 @@ struct MatmulTests {
     @Test("Float gemm equals the sequential FMA chain across k-blocks, row blocks and edge tiles")
     func largeShapes() async {
         let sizes = zip(Gen.int(in: 120...300), Gen.int(in: 1...80), Gen.int(in: 250...600)).map { [$0, $1, $2] }
-        await propertyCheck(count: 8, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+        await checkProperty(count: 8, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
             let g = GemmCase(sizes: sizes, options: options, seed: seed)
             let x = GemmOperands<Float>(g)
             #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
@@ -126,7 +127,7 @@ struct MatmulTests {
     @Test("Float gemm equals the sequential FMA chain on short, wide products split by columns")
     func shortWideShapes() async {
         let sizes = zip(Gen.int(in: 1...140), Gen.int(in: 100...420), Gen.int(in: 1...300)).map { [$0, $1, $2] }
-        await propertyCheck(count: 12, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+        await checkProperty(count: 12, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
             let g = GemmCase(sizes: sizes, options: options, seed: seed)
             let x = GemmOperands<Float>(g)
             #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
@@ -135,7 +136,7 @@ struct MatmulTests {
 
     @Test("batched gemm equals the FMA chain for every matrix of the batch")
     func batched() async {
-        await propertyCheck(count: 60, input: smallSizes, options, Gen.int(in: 0...4), Gen.int(in: 0...1000)) {
+        await checkProperty(count: 60, input: smallSizes, options, Gen.int(in: 0...4), Gen.int(in: 0...1000)) {
             sizes, options, count, seed in
             let g = GemmCase(sizes: sizes, options: options, count: count, seed: seed)
             let x = GemmOperands<Float>(g)
@@ -146,7 +147,7 @@ struct MatmulTests {
     @Test("Double gemm equals the sequential FMA chain bit for bit")
     func double() async {
         let sizes = zip(Gen.int(in: 0...70), Gen.int(in: 0...70), Gen.int(in: 0...300)).map { [$0, $1, $2] }
-        await propertyCheck(count: 40, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+        await checkProperty(count: 40, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
             let g = GemmCase(sizes: sizes, options: options, seed: seed)
             let x = GemmOperands<Double>(g)
             #expect(firstDifference(ourGemm(g, x), referenceGemm(g, x)) == nil, "\(g)")
@@ -185,7 +186,7 @@ struct MatmulTests {
 
     @Test("a row of C has the same bits computed alone as inside any larger batch of rows")
     func rowIndependence() async {
-        await propertyCheck(count: 20, input: Gen.int(in: 1...300), Gen.int(in: 0...3), Gen.int(in: 0...1000)) {
+        await checkProperty(count: 20, input: Gen.int(in: 1...300), Gen.int(in: 0...3), Gen.int(in: 0...1000)) {
             m, form, seed in
             let batch = GemmCase(m: m, n: 45, k: 300, transposeB: form & 1 != 0)
             let x = GemmOperands<Float>(batch)

@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// `gemm(m:n:k:a:lda:packedB:c:ldc:accumulate:)` on a case's operands (op(A) not transposed, no batch).
@@ -24,7 +25,7 @@ struct PackedGemmTests {
     @Test("a product with a packed right operand equals gemm bit for bit (Float and Double, across k-blocks and edge tiles)")
     func equalsGemm() async {
         let sizes = zip(Gen.int(in: 0...45), Gen.int(in: 1...100), Gen.int(in: 0...600)).map { [$0, $1, $2] }
-        await propertyCheck(count: 60, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
+        await checkProperty(count: 60, input: sizes, options, Gen.int(in: 0...1000)) { sizes, options, seed in
             var g = GemmCase(sizes: sizes, options: options, seed: seed)
             g.transposeA = false
             g.gap = 0

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -14,7 +15,7 @@ struct AggregationTests {
 
     @Test("each aggregation equals its closed form, with per-token weights 1/N, 1/(G·lᵢ), 1/G on valid tokens and 0 on masked ones")
     func closedForms() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let x = Self.randomValues(like: masks, &random)
@@ -43,7 +44,7 @@ struct AggregationTests {
 
     @Test("token-level and sample-level agree exactly when every sequence has the same number of valid tokens")
     func equalLengthsAgree() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...6), random.integer(1...9))
             let length = random.integer(0...t)
@@ -69,7 +70,7 @@ struct AggregationTests {
     /// Σ (lᵢ/N − 1/G)·cᵢ = G·Cov(l, c)/N, positive when c grows with length (Chebyshev's sum inequality).
     @Test("with unequal lengths, token-level exceeds sample-level when per-sequence values grow with length, and falls below it when they shrink")
     func unequalLengthsDirection() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             var lengths = (0..<random.integer(2...6)).map { _ in random.integer(1...9) }
             if Set(lengths).count == 1 { lengths[0] += 1 }  // at least two different lengths
@@ -98,7 +99,7 @@ struct AggregationTests {
 
     @Test("aggregating the mini-batches of any split with the whole batch's normalizer sums exactly to the whole batch, for every aggregation")
     func splitsSumToWhole() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let x = Self.randomValues(like: masks, &random)

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 struct BatchSplitTests {
     @Test("every loss and metric of the parts of any split, with the whole batch's normalizer, sums exactly to the whole batch's; the parts' gradients are its rows")
     func partsSumToWhole() async {
-        await propertyCheck(count: 100, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 100, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let correct = masks.map { _ in random.coin() }

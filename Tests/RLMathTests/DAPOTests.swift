@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -33,14 +34,14 @@ struct DAPOTests {
     @Test("soft overlong punishment on rationals: 0 up to L_max − L_cache, −1/L_cache one token later, −1 at L_max and beyond, slope −1/L_cache between")
     func softOverlongPunishmentExact() async {
         let limits = zip(Gen.int(in: 0...5000), Gen.int(in: 0...5000)).map { ($0 + $1, $1) }
-        await propertyCheck(count: 200, input: limits) { maxLength, cacheLength in
+        await checkProperty(count: 200, input: limits) { maxLength, cacheLength in
             Self.checkBoundaries(maxLength: maxLength, cacheLength: cacheLength, Rational.self)
         }
     }
 
     @Test("soft overlong punishment in Double with L_cache a power of two: the same statement, exactly")
     func softOverlongPunishmentBoundaries() async {
-        await propertyCheck(count: 200, input: Self.limits) { maxLength, cacheLength in
+        await checkProperty(count: 200, input: Self.limits) { maxLength, cacheLength in
             Self.checkBoundaries(maxLength: maxLength, cacheLength: cacheLength, Double.self)
         }
     }
@@ -54,7 +55,7 @@ struct DAPOTests {
 
     @Test("overlong filtering: a truncated response's mask is all false (same length), any other mask is unchanged")
     func overlongFiltering() async {
-        await propertyCheck(count: 100, input: Gen.bool(0.6).array(of: 0...50)) { mask in
+        await checkProperty(count: 100, input: Gen.bool(0.6).array(of: 0...50)) { mask in
             #expect(overlongFilteredMask(mask, truncated: true) == [Bool](repeating: false, count: mask.count))
             #expect(overlongFilteredMask(mask, truncated: false) == mask)
         }
@@ -68,7 +69,7 @@ struct DAPOTests {
         #expect(!dynamicSamplingKeepsGroup(rewards: [Float(0), -0.0]))  // +0 and −0 are the same reward
         #expect(dynamicSamplingKeepsGroup(rewards: [1.0, 1, 1, -1]))
         #expect(dynamicSamplingKeepsGroup(rewards: [-1.0, 1]))
-        await propertyCheck(count: 200, input: Gen.int(in: -1...1).array(of: 0...16)) { rewards in
+        await checkProperty(count: 200, input: Gen.int(in: -1...1).array(of: 0...16)) { rewards in
             #expect(dynamicSamplingKeepsGroup(rewards: rewards.map(Double.init)) == (Set(rewards).count >= 2))
         }
     }

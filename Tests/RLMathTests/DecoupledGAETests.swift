@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -21,13 +22,13 @@ struct DecoupledGAETests {
     @Test("decoupled GAE: returns are GAE(λ_critic)'s and advantages GAE(λ_policy)'s (rationals exactly, Float bit for bit)")
     func decoupledIsTwoGAECalls() async {
         let lambdas = zip(RLTestData.unitFraction, RLTestData.unitFraction, RLTestData.unitFraction)
-        await propertyCheck(count: 100, input: RLTestData.sequence(), lambdas) { s, parameters in
+        await checkProperty(count: 100, input: RLTestData.sequence(), lambdas) { s, parameters in
             let (gamma, critic, policy) = parameters
             Self.checkDecoupled(
                 rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self),
                 lambdaCritic: critic.value(), lambdaPolicy: policy.value(), same: ==)
         }
-        await propertyCheck(count: 100, input: RLTestData.floatSequence(), lambdas) { s, parameters in
+        await checkProperty(count: 100, input: RLTestData.floatSequence(), lambdas) { s, parameters in
             let (gamma, critic, policy) = parameters
             Self.checkDecoupled(
                 rewards: s.rewards, values: s.values, mask: s.mask, gamma: gamma.value(Float.self),
@@ -38,7 +39,7 @@ struct DecoupledGAETests {
     @Test("decoupled GAE on rationals equals the exact decoupled reference (sum formula with λ_policy and λ_critic)")
     func decoupledExact() async {
         let lambdas = zip(RLTestData.unitFraction, RLTestData.unitFraction, RLTestData.unitFraction)
-        await propertyCheck(count: 200, input: RLTestData.sequence(), lambdas) { s, parameters in
+        await checkProperty(count: 200, input: RLTestData.sequence(), lambdas) { s, parameters in
             let g = parameters.0.value(Rational.self)
             let (c, p) = (parameters.1.value(Rational.self), parameters.2.value(Rational.self))
             let out = decoupledGAE(
@@ -52,7 +53,7 @@ struct DecoupledGAETests {
     @Test("batch decoupled GAE with a λ_policy per sequence equals running each sequence alone (Float: bit for bit)")
     func perSequenceLambda() async {
         let batch = zip(RLTestData.floatSequence(length: 0...30), RLTestData.unitFraction).array(of: 0...8)
-        await propertyCheck(count: 60, input: batch, RLTestData.unitFraction, RLTestData.unitFraction) {
+        await checkProperty(count: 60, input: batch, RLTestData.unitFraction, RLTestData.unitFraction) {
             batch, gamma, critic in
             let (g, c) = (gamma.value(Float.self), critic.value(Float.self))
             let lambdas = batch.map { $0.1.value(Float.self) }

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -63,7 +64,7 @@ struct ExactReferenceTests {
 
     @Test("each token's surrogate loss and its gradients with respect to r and logp equal the reference, ties on every boundary included")
     func surrogateTerms() async {
-        await propertyCheck(count: 200, input: Self.seed) { seed in
+        await checkProperty(count: 200, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (surrogate, parameters) = Self.randomParameters(&random)
             for _ in 0..<50 {
@@ -78,7 +79,7 @@ struct ExactReferenceTests {
 
     @Test("each aggregation's value and per-token weights equal the reference")
     func aggregations() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let x = exact(random.values(like: masks) { $0.fraction(-40...40, over: 8) })
@@ -93,7 +94,7 @@ struct ExactReferenceTests {
 
     @Test("the policy loss of a batch, its gradients with respect to r and logp and its token losses equal the references composed")
     func policyLoss() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let batch = PolicyBatch(&random)
             let aggregation = random.pick(LossAggregation.allCases)
@@ -110,7 +111,7 @@ struct ExactReferenceTests {
 
     @Test("the value loss and its gradient, clipped and unclipped, and the explained variance equal the references")
     func valueLoss() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let values = exact(random.values(like: masks) { $0.fraction(-24...24, over: 8) })
@@ -133,7 +134,7 @@ struct ExactReferenceTests {
 
     @Test("the positive-example NLL and its gradient equal the references")
     func positiveExampleLoss() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let correct = masks.map { _ in random.index(3) == 0 }
@@ -148,7 +149,7 @@ struct ExactReferenceTests {
 
     @Test("the clip fractions (lower, upper, dual) of a batch equal the counts from their definitions, ties on every boundary included")
     func clipFractions() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let batch = PolicyBatch(&random)
             let loss = batch.loss(.tokenLevel, normalizer: LossNormalizer(wholeBatchMasks: batch.masks))
@@ -162,7 +163,7 @@ struct ExactReferenceTests {
 
     @Test("the actor loss L_PPO + μ·L_NLL and its gradient equal the references composed, for μ = 0, 1/10 and random μ")
     func actorLoss() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let batch = PolicyBatch(&random)
             let masks = batch.masks
@@ -190,7 +191,7 @@ struct ExactReferenceTests {
 
     @Test("the approximate KL old→new in Double is within 2(N+1)u of the exact mean of old − logp over valid tokens")
     func approximateKL() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let logp = random.values(like: masks) { $0.fraction(-64...0, over: 16) }

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -52,10 +53,10 @@ struct GAEErrorBoundTests {
     @Test("Float and Double GAE are within the derived bound E_t of the exact result of their own inputs, and the returns within (1 + u)E_t + u|R_t|")
     func withinBound() async {
         let parameters = zip(RLTestData.unitFraction, RLTestData.unitFraction)
-        await propertyCheck(count: 200, input: RLTestData.floatSequence(length: 0...120), parameters) { s, p in
+        await checkProperty(count: 200, input: RLTestData.floatSequence(length: 0...120), parameters) { s, p in
             Self.checkWithinBound(s, gamma: p.0.value(), lambda: p.1.value())
         }
-        await propertyCheck(count: 100, input: RLTestData.doubleSequence(length: 0...120), parameters) { s, p in
+        await checkProperty(count: 100, input: RLTestData.doubleSequence(length: 0...120), parameters) { s, p in
             Self.checkWithinBound(s, gamma: p.0.value(), lambda: p.1.value())
         }
     }
@@ -63,7 +64,7 @@ struct GAEErrorBoundTests {
     @Test("Double GAE agrees with the LAPACK solve of (I − γλS)A = δ within the sum of the two error bounds")
     func doubleAgainstLAPACK() async {
         let parameters = zip(RLTestData.unitFraction, RLTestData.unitFraction)
-        await propertyCheck(count: 100, input: RLTestData.doubleSequence(length: 0...120), parameters) { s, p in
+        await checkProperty(count: 100, input: RLTestData.doubleSequence(length: 0...120), parameters) { s, p in
             let (g, l) = (p.0.value(Double.self), p.1.value(Double.self))
             let out = gae(rewards: s.rewards, values: s.values, mask: s.mask, gamma: g, lambda: l)
             let solve = GAELinearSystem.advantagesAndReturns(

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct GAETests {
     @Test("GAE on rationals equals the exact sum formula Σ (γλ)^l δ_{t+l}, and R = A + V, exactly")
     func exactSumFormula() async {
-        await propertyCheck(
+        await checkProperty(
             count: 300, input: RLTestData.sequence(length: 0...40), RLTestData.unitFraction, RLTestData.unitFraction
         ) { s, gamma, lambda in
             let (g, l) = (gamma.value(Rational.self), lambda.value(Rational.self))
@@ -36,9 +37,9 @@ struct GAETests {
 
     @Test("λ = 1, γ = 1: returns are the Monte-Carlo returns (sum of the remaining valid rewards), advantages R − V")
     func monteCarloReturns() async {
-        await propertyCheck(count: 200, input: RLTestData.sequence()) { Self.checkMonteCarlo($0, Rational.self) }
+        await checkProperty(count: 200, input: RLTestData.sequence()) { Self.checkMonteCarlo($0, Rational.self) }
         // Exact in Double too: integer rewards and values, sums far below 2^53.
-        await propertyCheck(count: 100, input: RLTestData.sequence(integers: true)) {
+        await checkProperty(count: 100, input: RLTestData.sequence(integers: true)) {
             Self.checkMonteCarlo($0, Double.self)
         }
     }
@@ -55,11 +56,11 @@ struct GAETests {
 
     @Test("λ = 0: advantages are the TD(0) errors δ_t = r_t + γ·V_next − V_t (rationals exactly; Float bit for bit, same order)")
     func temporalDifference() async {
-        await propertyCheck(count: 200, input: RLTestData.sequence(), RLTestData.unitFraction) { s, gamma in
+        await checkProperty(count: 200, input: RLTestData.sequence(), RLTestData.unitFraction) { s, gamma in
             Self.checkTemporalDifference(
                 rewards: s.rewards(), values: s.values(), mask: s.mask, gamma: gamma.value(Rational.self))
         }
-        await propertyCheck(count: 100, input: RLTestData.floatSequence(), RLTestData.unitFraction) { s, gamma in
+        await checkProperty(count: 100, input: RLTestData.floatSequence(), RLTestData.unitFraction) { s, gamma in
             Self.checkTemporalDifference(
                 rewards: s.rewards, values: s.values, mask: s.mask, gamma: gamma.value(Float.self))
         }
@@ -71,7 +72,7 @@ struct GAETests {
     @Test("masked tokens with any rewards and values (NaN, ±inf) inserted anywhere leave every valid output unchanged, bit for bit; masked outputs are 0")
     func maskInvariance() async {
         let insertions = zip(Gen.int(in: 0...1000), Gen.int(in: 0...6), Gen.int(in: 0...6)).array(of: 0...20)
-        await propertyCheck(
+        await checkProperty(
             count: 200, input: RLTestData.floatSequence(validRate: 1), insertions, RLTestData.unitFraction,
             RLTestData.unitFraction
         ) { compact, insertions, gamma, lambda in

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -22,7 +23,7 @@ struct KLEstimatorTests {
 
     @Test("Float k3 is ≥ 0 and within u·(|x|·|eˣ − 1| + 3eˣ + 1 + D) of the closed form expm1(x) − x (x = ref − logp)")
     func floatAgainstClosedForm() async {
-        await propertyCheck(count: 1000, input: Self.logProbs) { logp, ref in
+        await checkProperty(count: 1000, input: Self.logProbs) { logp, ref in
             let d = k3KL(logProb: logp, referenceLogProb: ref)
             let x = Double(ref) - Double(logp)
             let exact = Self.closedForm(x)
@@ -33,7 +34,7 @@ struct KLEstimatorTests {
 
     @Test("Double k3 is ≥ 0 and within twice the rounding bound of the closed form expm1(x) − x")
     func doubleAgainstClosedForm() async {
-        await propertyCheck(count: 1000, input: Gen.double(in: -20...0), Gen.double(in: -20...0)) { logp, ref in
+        await checkProperty(count: 1000, input: Gen.double(in: -20...0), Gen.double(in: -20...0)) { logp, ref in
             let d = k3KL(logProb: logp, referenceLogProb: ref)
             let x = ref - logp
             let exact = Self.closedForm(x)
@@ -44,7 +45,7 @@ struct KLEstimatorTests {
 
     @Test("k3 is exactly 0 when logp = ref, and > 0 when |ref − logp| ≥ 2⁻⁸ (Float) or 2⁻²⁰ (Double)")
     func zeroExactlyWhenEqual() async {
-        await propertyCheck(count: 300, input: Gen.float(in: -30...0), Gen.float(in: 0.00390625...10), Gen.bool) {
+        await checkProperty(count: 300, input: Gen.float(in: -30...0), Gen.float(in: 0.00390625...10), Gen.bool) {
             logp, gap, up in
             #expect(k3KL(logProb: logp, referenceLogProb: logp) == 0)
             #expect(k3KL(logProb: logp, referenceLogProb: up ? logp + gap : logp - gap) > 0)
@@ -57,7 +58,7 @@ struct KLEstimatorTests {
     @Test("the per-token form gives k3 on valid tokens and 0 on masked ones")
     func perToken() async {
         let tokens = zip(Gen.float(in: -20...0), Gen.float(in: -20...0), Gen.bool(0.7)).array(of: 0...40)
-        await propertyCheck(count: 100, input: tokens) { tokens in
+        await checkProperty(count: 100, input: tokens) { tokens in
             let out = k3KL(logProbs: tokens.map(\.0), referenceLogProbs: tokens.map(\.1), mask: tokens.map(\.2))
             #expect(out.count == tokens.count)
             for (d, (logp, ref, valid)) in zip(out, tokens) {

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -12,7 +13,7 @@ struct LengthAdaptiveLambdaTests {
             #expect(lengthAdaptiveLambda(validLength: l) == Rational(numerator: p, denominator: q))
         }
         let alphas = RLTestData.fraction(1...50, over: 1...200)
-        await propertyCheck(count: 300, input: alphas, Gen.int(in: 0...99), Gen.int(in: 0...5000)) { alpha, floor, l in
+        await checkProperty(count: 300, input: alphas, Gen.int(in: 0...99), Gen.int(in: 0...5000)) { alpha, floor, l in
             let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
             // l = 0 has no raw value (1/(α·0)): the floor by definition.
             let raw = l > 0 ? Rational.one - Rational.one / (a * Rational(l)) : lambdaMin
@@ -25,7 +26,7 @@ struct LengthAdaptiveLambdaTests {
     func exactMonotone() async {
         let lengths = Gen.int(in: 0...100_000).array(of: 1...40)
         let alphas = RLTestData.fraction(1...50, over: 1...200)
-        await propertyCheck(count: 200, input: alphas, Gen.int(in: 0...99), lengths) { alpha, floor, raw in
+        await checkProperty(count: 200, input: alphas, Gen.int(in: 0...99), lengths) { alpha, floor, raw in
             let (a, lambdaMin) = (alpha.value(Rational.self), Rational(numerator: floor, denominator: 100))
             let lambdas = raw.sorted().map { lengthAdaptiveLambda(validLength: $0, alpha: a, lambdaMin: lambdaMin) }
             #expect(zip(lambdas, lambdas.dropFirst()).allSatisfy { $0 <= $1 })
@@ -51,7 +52,7 @@ struct LengthAdaptiveLambdaTests {
     @Test("Float λ is non-decreasing in l and inside [λ_min, 1) while α·l ≤ 2^24, for random α and λ_min")
     func floatMonotone() async {
         let lengths = Gen.int(in: 0...(1 << 24)).array(of: 1...60)
-        await propertyCheck(count: 200, input: Gen.float(in: 0.001...50), Gen.float(in: 0..<1), lengths) {
+        await checkProperty(count: 200, input: Gen.float(in: 0.001...50), Gen.float(in: 0..<1), lengths) {
             alpha, lambdaMin, raw in
             let cap = Int(Float(1 << 24) / alpha)
             let sorted = raw.map { $0 % (cap + 1) }.sorted()
@@ -67,7 +68,7 @@ struct LengthAdaptiveLambdaTests {
             RLTestData.fraction(1...10, over: 1...100), Gen.int(in: 0...99), RLTestData.unitFraction,
             RLTestData.unitFraction)
         let batches = RLTestData.sequence(length: 0...60).array(of: 0...5)
-        await propertyCheck(count: 100, input: batches, parameters) { batch, p in
+        await checkProperty(count: 100, input: batches, parameters) { batch, p in
             let (alpha, lambdaMin) = (p.0.value(Rational.self), Rational(numerator: p.1, denominator: 100))
             let (gamma, critic) = (p.2.value(Rational.self), p.3.value(Rational.self))
             let rewards = batch.map { $0.rewards(Rational.self) }
@@ -88,7 +89,7 @@ struct LengthAdaptiveLambdaTests {
     @Test("lengthAdaptiveLambdas gives each sequence the λ of its number of valid tokens")
     func batchHelper() async {
         let masks = Gen.bool(0.7).array(of: 0...200).array(of: 0...6)
-        await propertyCheck(count: 100, input: masks) { masks in
+        await checkProperty(count: 100, input: masks) { masks in
             let lambdas: [Double] = lengthAdaptiveLambdas(masks: masks, alpha: 0.03, lambdaMin: 0.25)
             let expected = masks.map {
                 lengthAdaptiveLambda(validLength: $0.filter { $0 }.count, alpha: 0.03, lambdaMin: 0.25)

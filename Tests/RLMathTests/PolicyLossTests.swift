@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -45,7 +46,7 @@ struct PolicyLossTests {
 
     @Test("clip fractions count exactly the valid tokens with A > 0, r > 1 + ε_high (upper), A < 0, r < 1 − ε_low (lower) and A < 0, r > c (dual clip), over the whole batch's N")
     func clipFractions() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let ratios = exact(random.values(like: masks) { $0.fraction(0...80, over: 32) })
@@ -72,7 +73,7 @@ struct PolicyLossTests {
 
     @Test("masked positions never change the loss, its gradients or its metrics, even when they hold NaN")
     func maskedPositionsIgnored() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let copy = random
@@ -108,7 +109,7 @@ struct PolicyLossTests {
     /// (G + 2)·u·Σᵢ|sᵢ|/N (two roundings per term, one per addition).
     @Test("the training path's ratio is exp(clamp(logp − old, −20, 20)) with our exp, and its KL metric is the token mean of old − logp")
     func logProbabilityPath() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let old = random.values(like: masks, padding: 0) { $0.fraction(-64...0, over: 16) }

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -23,7 +24,7 @@ struct PositiveExampleLossTests {
 
     @Test("the NLL is −Σ logp/N_T over the valid tokens of the whole batch's correct responses, with gradient −1/N_T there and 0 elsewhere")
     func closedForm() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let correct = masks.map { _ in random.coin() }
@@ -45,7 +46,7 @@ struct PositiveExampleLossTests {
 
     @Test("the actor loss is L_PPO + μ·L_NLL with gradient g_PPO + μ·g_NLL (μ defaults to 1/10; μ = 0 leaves the policy loss)")
     func actorLoss() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let masks = random.raggedMasks()
             let correct = masks.map { _ in random.coin() }

@@ -1,5 +1,6 @@
 import Autograd
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -11,7 +12,7 @@ struct TapeBridgeTests {
     /// "Bit for bit" up to the sign of zero: the tape accumulates into zeroed buffers and 0 + (−0) = +0.
     @Test("recordingLoss gives the loss's value and hands its gradient to the tape bit for bit, in Float")
     func bitForBit() async {
-        await propertyCheck(count: 30, input: Self.seed) { seed in
+        await checkProperty(count: 30, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...4), random.integer(1...7))
             let masks = random.masks(sequences: g, length: t)
@@ -40,7 +41,7 @@ struct TapeBridgeTests {
     /// the shared log-softmax backward): norm-wise relative difference ≤ 1e-12.
     @Test("through recordingLoss the tape carries the hand-derived gradients on to the logits and the critic's inputs, as the losses composed from primitives do")
     func chainsToParameters() async {
-        await propertyCheck(count: 30, input: Self.seed) { seed in
+        await checkProperty(count: 30, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t, vocabulary) = (random.integer(1...4), random.integer(1...6), random.integer(2...7))
             let masks = random.masks(sequences: g, length: t)

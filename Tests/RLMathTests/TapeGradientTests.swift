@@ -1,6 +1,7 @@
 import Autograd
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -37,7 +38,7 @@ struct TapeGradientTests {
 
     @Test("the clipped surrogate's ratio gradient through the tape equals the exact gradient, and is exactly 0 where a clip is active")
     func surrogateRatioGradient() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...5), random.integer(1...8))
             let masks = random.masks(sequences: g, length: t)
@@ -70,7 +71,7 @@ struct TapeGradientTests {
 
     @Test("the log-probability path's gradient through the tape is r·∂loss/∂r exactly up to rounding, and 0 beyond the ±20 log-ratio clamp")
     func surrogateLogProbabilityGradient() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...5), random.integer(1...8))
             let masks = random.masks(sequences: g, length: t)
@@ -117,7 +118,7 @@ struct TapeGradientTests {
 
     @Test("the value loss's gradient through the tape equals the exact gradient, and is exactly 0 where the clipped term wins")
     func valueGradient() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...5), random.integer(1...8))
             let masks = random.masks(sequences: g, length: t)
@@ -145,7 +146,7 @@ struct TapeGradientTests {
 
     @Test("the positive-example loss's gradient through the tape equals the exact gradient")
     func positiveExampleGradient() async {
-        await propertyCheck(count: 40, input: Self.seed) { seed in
+        await checkProperty(count: 40, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let (g, t) = (random.integer(1...5), random.integer(1...8))
             let masks = random.masks(sequences: g, length: t)

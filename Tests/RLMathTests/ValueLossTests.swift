@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -35,7 +36,7 @@ struct ValueLossTests {
     /// R is within c of V_old: PPO2's clipped value loss is pessimistic and need not vanish at the target.
     @Test("at V = R the gradient is exactly 0; the loss is exactly 0 unclipped, and clipped when every |R − V_old| ≤ c")
     func zeroAtTargets() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let batch = Batch(&random)
             let near = batch.returns.map { $0.map { r in r + batch.range * Rational(numerator: random.integer(-4...4), denominator: 4) } }
@@ -52,7 +53,7 @@ struct ValueLossTests {
 
     @Test("the clipped value loss equals the unclipped one, gradient included, when every |V − V_old| ≤ c")
     func clippingInactiveInsideRange() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let batch = Batch(&random)
             // V_old within c of V, on the boundary now and then.
@@ -65,7 +66,7 @@ struct ValueLossTests {
 
     @Test("the value loss is ½·agg(max(unclipped², clipped²)); where the clipped term wins V is outside the clip range and ∂/∂V is exactly 0, elsewhere it is weight·(V − R)")
     func clippedGradient() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let b = Batch(&random)
             let normalizer = LossNormalizer(wholeBatchMasks: b.masks)
@@ -97,7 +98,7 @@ struct ValueLossTests {
     /// EV = 1 − (1 − β)²: 1 for β = 1 (V = R + k), 0 for β = 0 (V constant).
     @Test("explained variance: 1 − (1 − β)² for V = β·R + k, so 1 when V = R + k and 0 when V is constant; 0 when the returns do not vary or nothing is valid")
     func explainedVarianceClosedForms() async {
-        await propertyCheck(count: 100, input: Self.seed) { seed in
+        await checkProperty(count: 100, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let b = Batch(&random)
             let k = Rational(numerator: random.integer(-9...9), denominator: 3)
@@ -117,7 +118,7 @@ struct ValueLossTests {
     /// computed over the whole batch (an example: two micro-batches of EV 0 make a batch of EV 4/5).
     @Test("explained variance depends only on the multiset of valid (V, R) pairs, and the mean of micro-batch EVs is a different number")
     func explainedVarianceIsWholeBatch() async {
-        await propertyCheck(count: 60, input: Self.seed) { seed in
+        await checkProperty(count: 60, input: Self.seed) { seed in
             var random = LossRandom(seed: seed)
             let b = Batch(&random)
             let pairs = zip(zip(b.values.joined(), b.returns.joined()), b.masks.joined()).filter(\.1).map(\.0)

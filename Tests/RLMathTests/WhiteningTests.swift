@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -21,7 +22,7 @@ struct WhiteningTests {
 
     @Test("n ≥ 2 valid tokens: the whitened valid values (Double) have mean 0 and unbiased variance s²/(s² + 1e-8), within the rounding bound; masked are 0")
     func meanAndVariance() async {
-        await propertyCheck(count: 200, input: Self.batch) { values, masks in
+        await checkProperty(count: 200, input: Self.batch) { values, masks in
             let out = whiten(values, masks: masks)
             let x = Self.valid(values, masks)
             let y = Self.valid(out, masks)
@@ -47,7 +48,7 @@ struct WhiteningTests {
 
     @Test("Float whitening is within (n + 8)·u·(|y| + a/s) + 2|y|·((n + 1)·u·a/s)² of the closed form in Double")
     func floatAgainstDouble() async {
-        await propertyCheck(count: 200, input: Self.batch) { values, masks in
+        await checkProperty(count: 200, input: Self.batch) { values, masks in
             let floats = values.map { $0.map { Float($0) } }
             let out = whiten(floats, masks: masks)
             let x = Self.valid(floats, masks).map(Double.init)

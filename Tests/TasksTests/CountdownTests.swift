@@ -1,4 +1,5 @@
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -50,7 +51,7 @@ struct CountdownTests {
 
     @Test("the trace is the documented depth-first search, stopping at the first attempt equal to the target")
     func searchOrder() async throws {
-        await propertyCheck(count: 300, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
+        await checkProperty(count: 300, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
             let problem = try Fixtures.problem(3, k, seed, index)
             let numbers = Array(problem.operands.dropFirst())
             let search = Self.referenceSearch(numbers)
@@ -93,7 +94,7 @@ struct CountdownTests {
 
     @Test("an expression verifies iff it uses each number once and its exact value is the target (all 192 trees over the numbers, spelt with full, lighter and no parentheses)")
     func verifierMatchesReference() async throws {
-        await propertyCheck(count: 40, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
+        await checkProperty(count: 40, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
             let problem = try Fixtures.problem(3, k, seed, index)
             let task = Countdown()
             let target = Fraction(problem.operands[0], 1)
@@ -130,7 +131,7 @@ struct CountdownTests {
         for text in bad { #expect(!task.isCorrect(answer: text, for: problem), "\(text)") }
         // Fuzz: any string over the expression alphabet is judged without trapping.
         let alphabet = Array("0123456789+-*/()")
-        await propertyCheck(count: 2000, input: Gen.int(in: 0...(alphabet.count - 1)).array(of: 0...24)) { picks in
+        await checkProperty(count: 2000, input: Gen.int(in: 0...(alphabet.count - 1)).array(of: 0...24)) { picks in
             _ = task.isCorrect(answer: String(picks.map { alphabet[$0] }), for: problem)
         }
     }

@@ -1,4 +1,5 @@
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct GeneratorTests {
     @Test("the same seed gives the same problems, bit for bit, and different seeds give different ones")
     func determinism() async throws {
-        await propertyCheck(count: 40, input: Fixtures.taskNumbers, Fixtures.seeds) { t, seed in
+        await checkProperty(count: 40, input: Fixtures.taskNumbers, Fixtures.seeds) { t, seed in
             let task = Fixtures.tasks[t]
             for split in Split.allCases {
                 let first = try task.problems(split, count: 60, seed: seed)
@@ -21,7 +22,7 @@ struct GeneratorTests {
 
     @Test("problem i depends only on (seed, split, difficulty, i): sets of other sizes and offsets agree on it")
     func addressing() async throws {
-        await propertyCheck(count: 30, input: Fixtures.taskNumbers, Fixtures.seeds, Gen.int(in: 0...50)) { t, seed, start in
+        await checkProperty(count: 30, input: Fixtures.taskNumbers, Fixtures.seeds, Gen.int(in: 0...50)) { t, seed, start in
             let task = Fixtures.tasks[t]
             let whole = try task.trainingSet(count: start + 20, seed: seed)
             let tail = try task.trainingSet(count: 20, seed: seed, startIndex: start)
@@ -37,7 +38,7 @@ struct GeneratorTests {
 
     @Test("every generated prompt parses back to the same problem, teacher trace and answer included")
     func promptRoundTrip() async throws {
-        await propertyCheck(count: 300, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 300, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             let problem = try Fixtures.problem(t, k, seed, index)
             #expect(try Fixtures.tasks[t].problem(prompt: problem.prompt) == problem)
@@ -46,7 +47,7 @@ struct GeneratorTests {
 
     @Test("the generators draw what their documentation states")
     func documentedDistributions() async throws {
-        await propertyCheck(count: 400, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 400, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             let problem = try Fixtures.problem(t, k, seed, index)
             let d = problem.difficulty
@@ -139,7 +140,7 @@ struct GeneratorTests {
             }
         }
         // Random text over the vocabulary: an error, or a problem stating exactly that prompt.
-        await propertyCheck(count: 500, input: Fixtures.taskNumbers, TokenizerTests.tokenSequences) { t, tokens in
+        await checkProperty(count: 500, input: Fixtures.taskNumbers, TokenizerTests.tokenSequences) { t, tokens in
             let prompt = try Tokenizer.decode(tokens.prefix(20)) + "="
             if let problem = try? Fixtures.tasks[t].problem(prompt: prompt) { #expect(problem.prompt == prompt) }
         }

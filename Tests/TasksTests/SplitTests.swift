@@ -1,5 +1,6 @@
 import Kernels
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct SplitTests {
     @Test("the evaluation set is fixed by its seed, and every problem in it is in the evaluation split")
     func evaluationFixedBySeed() async throws {
-        await propertyCheck(count: 20, input: Fixtures.taskNumbers, Fixtures.seeds) { t, seed in
+        await checkProperty(count: 20, input: Fixtures.taskNumbers, Fixtures.seeds) { t, seed in
             let task = Fixtures.tasks[t]
             let set = try task.evaluationSet(count: 48, seed: seed)
             #expect(try task.evaluationSet(count: 48, seed: seed) == set)
@@ -93,7 +94,7 @@ struct SplitTests {
 
     @Test("both orders of a sum or a product are one question: they land in the same split")
     func commutedOperands() async throws {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...99_999_999), Gen.int(in: 0...99_999_999)) { a, b in
+        await checkProperty(count: 300, input: Gen.int(in: 0...99_999_999), Gen.int(in: 0...99_999_999)) { a, b in
             let addition = ColumnAddition()
             let (sum, commuted) = (try addition.problem(prompt: "\(a)+\(b)="), try addition.problem(prompt: "\(b)+\(a)="))
             #expect(addition.split(of: sum) == addition.split(of: commuted))

@@ -1,4 +1,5 @@
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -22,7 +23,7 @@ struct TokenizerTests {
 
     @Test("decode then encode returns any token sequence, and encode then decode returns its text")
     func roundTrip() async {
-        await propertyCheck(count: 300, input: Self.tokenSequences) { tokens in
+        await checkProperty(count: 300, input: Self.tokenSequences) { tokens in
             let text = try Tokenizer.decode(tokens)
             #expect(text.count == tokens.count)
             #expect(try Tokenizer.encode(text) == tokens)
@@ -32,7 +33,7 @@ struct TokenizerTests {
 
     @Test("a character outside the vocabulary is an error naming it and its position, never a crash")
     func unknownCharacter() async {
-        await propertyCheck(
+        await checkProperty(
             count: 200, input: Self.tokenSequences, Gen.int(in: 0...60), Gen.int(in: 0...(Self.foreignCharacters.count - 1))
         ) { tokens, offset, which in
             let foreign = Self.foreignCharacters[which]
@@ -51,7 +52,7 @@ struct TokenizerTests {
 
     @Test("a token id outside the vocabulary is an error naming it and its position, never a crash")
     func unknownToken() async {
-        await propertyCheck(
+        await checkProperty(
             count: 200, input: Self.tokenSequences, Gen.int(in: 0...60), Gen.int(in: 0...5)
         ) { tokens, offset, which in
             let foreign = [-1, 26, 27, 1000, Int.min, Int.max][which]

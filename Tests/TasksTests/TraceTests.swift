@@ -1,4 +1,5 @@
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -49,7 +50,7 @@ struct TraceTests {
 
     @Test("every equation in every trace is true, and every carry c is the tens digit of its sum")
     func arithmetic() async throws {
-        await propertyCheck(count: 400, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 400, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             let problem = try Fixtures.problem(t, k, seed, index)
             var equations = 0
@@ -68,7 +69,7 @@ struct TraceTests {
 
     @Test("addition and multiplication steps read the right digits and pass each carry on; rows are a times one digit of b")
     func columns() async throws {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...1), Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 300, input: Gen.int(in: 0...1), Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             let problem = try Fixtures.problem(t, k, seed, index)
             let (a, b) = (problem.operands[0], problem.operands[1])
@@ -114,7 +115,7 @@ struct TraceTests {
 
     @Test("counting reads character i at step i, adds 1 exactly when it is the target, and carries the running count")
     func counting() async throws {
-        await propertyCheck(count: 300, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
+        await checkProperty(count: 300, input: Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) { k, seed, index in
             let problem = try Fixtures.problem(2, k, seed, index)
             let (target, string) = (problem.operands[0], problem.operands.dropFirst())
             var running = 0

@@ -1,4 +1,5 @@
 import PropertyBased
+import PropertyTesting
 import Tasks
 import Testing
 
@@ -8,7 +9,7 @@ struct VerifierTests {
 
     @Test("the teacher response always verifies, as tokens and as text, with or without EOS and padding")
     func teacherVerifies() async throws {
-        await propertyCheck(count: 500, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 500, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             for split in Split.allCases {
                 let problem = try Fixtures.problem(t, k, seed, index, split)
@@ -24,7 +25,7 @@ struct VerifierTests {
 
     @Test("a changed answer never verifies: any digit replaced, deleted or inserted, or a leading zero")
     func perturbedAnswer() async throws {
-        await propertyCheck(count: 300, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
+        await checkProperty(count: 300, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, Fixtures.indices) {
             t, k, seed, index in
             let problem = try Fixtures.problem(t, k, seed, index)
             let task = Fixtures.tasks[t]
@@ -56,7 +57,7 @@ struct VerifierTests {
 
     @Test("a missing marker, an empty response, garbage, an extra marker and any truncation never verify")
     func malformedResponses() async throws {
-        await propertyCheck(
+        await checkProperty(
             count: 300, input: Fixtures.taskNumbers, Fixtures.difficultyNumbers, Fixtures.seeds, TokenizerTests.tokenSequences
         ) { t, k, seed, garbage in
             let problem = try Fixtures.problem(t, k, seed, 0)

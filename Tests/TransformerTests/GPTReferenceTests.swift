@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import Kernels
 import PropertyBased
+import PropertyTesting
 import Testing
 import Transformer
 
@@ -15,7 +16,7 @@ struct GPTReferenceTests {
 
     @Test("the logits of random small GPTs match the plain-loop reference, on shapes with 1-sized axes")
     func forwardOnRandomShapes() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = TestRandom(seed: seed)
             let heads = random.integer(1...3)
             let configuration = GPTConfiguration(
@@ -116,7 +117,7 @@ struct GPTReferenceTests {
 
     @Test("on random shapes, including length 1 and rows without a response, log-probabilities and entropies match the plain-loop softmax")
     func tokenLogProbabilitiesOnRandomShapes() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+        await checkProperty(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = TestRandom(seed: seed)
             let configuration = GPTConfiguration(layers: 1, width: 6, heads: 2, context: 6, vocabulary: random.integer(1...9))
             let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: seed)

@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// One random sequence for GAE: rewards, values, mask, γ, λ as Doubles (exact rationals via `exactly`).
@@ -39,7 +40,7 @@ func recursiveGAE(_ r: [Rational], _ v: [Rational], _ mask: [Bool], _ gamma: Rat
 struct GAEReferenceTests {
     @Test("LAPACK's triangular solve agrees with the exact sum formula within the derived bound, per position")
     func lapackWithinBound() async {
-        await propertyCheck(count: 150, input: GAECase.generator) { c in
+        await checkProperty(count: 150, input: GAECase.generator) { c in
             let solved = GAELinearSystem.advantagesAndReturns(
                 rewards: c.rewards, values: c.values, mask: c.mask, gamma: c.gamma, lambda: c.lambda)
             let e = c.exact
@@ -59,7 +60,7 @@ struct GAEReferenceTests {
     func lapackExactOnDyadicInputs() async {
         // Integers below 2^10 and γλ ∈ {1, 1/2} with ≤ 30 positions: every partial sum fits in 53 bits.
         let integers = Gen.int(in: -1000...1000).array(of: 30)
-        await propertyCheck(count: 100, input: integers, integers, Gen.bool(0.7).array(of: 0...30), Gen.bool) { r, v, mask, half in
+        await checkProperty(count: 100, input: integers, integers, Gen.bool(0.7).array(of: 0...30), Gen.bool) { r, v, mask, half in
             let n = mask.count
             let rewards = r.prefix(n).map(Double.init), values = v.prefix(n).map(Double.init)
             let lambda = half ? 0.5 : 1
@@ -74,7 +75,7 @@ struct GAEReferenceTests {
 
     @Test("The sum formula equals the backward recursion A = δ + γλ·A_next over valid positions; returns = A + V")
     func sumFormulaMatchesRecursion() async {
-        await propertyCheck(count: 100, input: GAECase.generator) { c in
+        await checkProperty(count: 100, input: GAECase.generator) { c in
             let e = c.exact
             let result = GAESumFormula.advantagesAndReturns(
                 rewards: e.rewards, values: e.values, mask: c.mask, gamma: e.gamma, lambda: e.lambda)
@@ -87,7 +88,7 @@ struct GAEReferenceTests {
 
     @Test("γ = λ = 1: returns are Monte-Carlo returns and advantages are returns − values; λ = 0: TD(0) errors")
     func limitingCases() async {
-        await propertyCheck(count: 100, input: GAECase.generator) { c in
+        await checkProperty(count: 100, input: GAECase.generator) { c in
             let e = c.exact
             let valid = c.mask.indices.filter { c.mask[$0] }
             let monteCarlo = GAESumFormula.advantagesAndReturns(
@@ -105,7 +106,7 @@ struct GAEReferenceTests {
 
     @Test("Masked positions, whatever their rewards and values, never change the valid advantages and returns")
     func maskInvariance() async {
-        await propertyCheck(count: 100, input: GAECase.generator, Gen.double(in: -1000...1000).array(of: 64)) { c, junk in
+        await checkProperty(count: 100, input: GAECase.generator, Gen.double(in: -1000...1000).array(of: 64)) { c, junk in
             let e = c.exact
             let compact = c.mask.indices.filter { c.mask[$0] }
             let packed = GAESumFormula.advantagesAndReturns(
@@ -126,7 +127,7 @@ struct GAEReferenceTests {
         #expect([0, 1, 20, 21, 40].allSatisfy { vapo($0) == Rational(numerator: 1, denominator: 2) })
         #expect(vapo(41) == Rational(numerator: 21, denominator: 41) && vapo(100) == Rational(numerator: 4, denominator: 5))
         #expect(vapo(1000) == Rational(numerator: 49, denominator: 50))
-        await propertyCheck(count: 200, input: Gen.int(in: 0...5000), Gen.int(in: 1...100), Gen.int(in: 0...9)) { l, alphaHundredths, floorTenths in
+        await checkProperty(count: 200, input: Gen.int(in: 0...5000), Gen.int(in: 1...100), Gen.int(in: 0...9)) { l, alphaHundredths, floorTenths in
             let alpha = Rational(numerator: alphaHundredths, denominator: 100), floor = Rational(numerator: floorTenths, denominator: 10)
             let lambda = VAPOLambdaReferences.lengthAdaptiveLambda(length: l, alpha: alpha, lambdaMin: floor)
             let next = VAPOLambdaReferences.lengthAdaptiveLambda(length: l + 1, alpha: alpha, lambdaMin: floor)
@@ -136,7 +137,7 @@ struct GAEReferenceTests {
 
     @Test("Length-adaptive GAE of a batch equals decoupled GAE of each sequence alone with its own λ; λ_critic = 1 gives Monte-Carlo returns")
     func lengthAdaptiveIsPerSequence() async {
-        await propertyCheck(count: 60, input: GAECase.generator.array(of: 0...4)) { cases in
+        await checkProperty(count: 60, input: GAECase.generator.array(of: 0...4)) { cases in
             let exact = cases.map(\.exact)
             let alpha = Rational(numerator: 1, denominator: 10), floor = Rational(numerator: 1, denominator: 2)
             let batch = VAPOLambdaReferences.lengthAdaptiveGAE(

@@ -1,6 +1,7 @@
 import ExactReferences
 import Foundation
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// Small random rationals k/2^m, and values that sit exactly on the clip boundaries.
@@ -24,7 +25,7 @@ struct LossReferenceTests {
 
     @Test("The case-split clipped surrogate equals rl-math convention §6's max/min form, boundaries and dual clip included")
     func surrogateMatchesMaxForm() async {
-        await propertyCheck(count: 400, input: Self.surrogateInputs) { r0, a, low, high, dual in
+        await checkProperty(count: 400, input: Self.surrogateInputs) { r0, a, low, high, dual in
             let p = Self.parameters(low, high, dual)
             for r in [r0 + 1, .one - p.epsilonLow, .one + p.epsilonHigh, 3] {
                 let clipped = min(max(r, .one - p.epsilonLow), .one + p.epsilonHigh)
@@ -37,7 +38,7 @@ struct LossReferenceTests {
 
     @Test("∂surrogate/∂r is a one-sided slope (the common one where both agree) and is 0 exactly where a clip is strictly active")
     func surrogateGradientMatchesSlopes() async {
-        await propertyCheck(count: 400, input: Self.surrogateInputs) { r0, a, low, high, dual in
+        await checkProperty(count: 400, input: Self.surrogateInputs) { r0, a, low, high, dual in
             let p = Self.parameters(low, high, dual)
             for r in [r0 + 1, .one - p.epsilonLow, .one + p.epsilonHigh, 3] {
                 let f = { (x: Rational) in ClippedSurrogateReference.loss(ratio: x, advantage: a, p) }
@@ -56,7 +57,7 @@ struct LossReferenceTests {
 
     @Test("∂surrogate/∂logp matches a central difference of loss(exp(logp − old)) in Double away from the kinks")
     func surrogateLogProbabilityGradient() async {
-        await propertyCheck(count: 200, input: Gen.double(in: -0.6...0.6), dyadic, Gen.bool) { logRatio, a, dual in
+        await checkProperty(count: 200, input: Gen.double(in: -0.6...0.6), dyadic, Gen.bool) { logRatio, a, dual in
             let p = Self.parameters(2, 1, dual)
             let h = 1e-6
             func loss(_ x: Double) -> Double {
@@ -73,7 +74,7 @@ struct LossReferenceTests {
 
     @Test("Each aggregation is Σ weight·x, its weights are its exact difference quotients, and equal lengths make token- and sample-level agree")
     func aggregations() async {
-        await propertyCheck(count: 200, input: batchGenerator, dyadic) { batch, bump in
+        await checkProperty(count: 200, input: batchGenerator, dyadic) { batch, bump in
             let x = batch.map(\.x), masks = batch.map(\.mask)
             for mode in AggregationReference.Mode.allCases {
                 let weights = AggregationReference.weights(masks: masks, mode: mode)
@@ -99,7 +100,7 @@ struct LossReferenceTests {
 
     @Test("∂value-loss/∂V equals the exact central difference wherever the active branch does not change")
     func valueLossGradient() async {
-        await propertyCheck(count: 400, input: dyadic, dyadic, dyadic, Gen.int(in: -1...2)) { v, r, old, c in
+        await checkProperty(count: 400, input: dyadic, dyadic, dyadic, Gen.int(in: -1...2)) { v, r, old, c in
             let range = c < 0 ? nil : Rational(numerator: c, denominator: 2)  // -1: no clipping
             let f = { (x: Rational) in ValueLossReference.perToken(value: x, target: r, oldValue: old, clipRange: range) }
             let g = ValueLossReference.gradientPerToken(value: v, target: r, oldValue: old, clipRange: range)
@@ -117,7 +118,7 @@ struct LossReferenceTests {
 
     @Test("Value loss and its gradient are the aggregation of the per-token loss and weight × per-token gradient")
     func valueLossAggregation() async {
-        await propertyCheck(count: 100, input: batchGenerator, Gen.int(in: 0...2), Gen.bool) { batch, modeIndex, clip in
+        await checkProperty(count: 100, input: batchGenerator, Gen.int(in: 0...2), Gen.bool) { batch, modeIndex, clip in
             let mode = AggregationReference.Mode.allCases[modeIndex]
             let masks = batch.map(\.mask), values = batch.map(\.x)
             let targets = values.map { $0.map { $0 * 3 - 1 } }, old = values.map { $0.map { $0 + Rational(numerator: 1, denominator: 4) } }
@@ -139,7 +140,7 @@ struct LossReferenceTests {
 
     @Test("Explained variance equals 1 − (E[e²] − E[e]²)/(E[R²] − E[R]²) over valid tokens, and 0 when Var(R) = 0")
     func explainedVariance() async {
-        await propertyCheck(count: 200, input: batchGenerator, batchGenerator) { a, b in
+        await checkProperty(count: 200, input: batchGenerator, batchGenerator) { a, b in
             let masks = a.map(\.mask), targets = a.map(\.x)
             let values = targets.indices.map { i in targets[i].indices.map { t in i < b.count && t < b[i].x.count ? b[i].x[t] : .zero } }
             let pairs = masks.indices.flatMap { i in masks[i].indices.filter { masks[i][$0] }.map { (targets[i][$0], values[i][$0]) } }
@@ -157,7 +158,7 @@ struct LossReferenceTests {
 
     @Test("NLL is −(mean logp over correct valid tokens), its gradient its exact difference quotient, 0 with no correct token")
     func positiveExampleNLL() async {
-        await propertyCheck(count: 200, input: batchGenerator, Gen.bool.array(of: 5), dyadic) { batch, flags, bump in
+        await checkProperty(count: 200, input: batchGenerator, Gen.bool.array(of: 5), dyadic) { batch, flags, bump in
             let masks = batch.map(\.mask), logp = batch.map(\.x), correct = Array(flags.prefix(masks.count))
             let chosen = masks.indices.filter { correct[$0] }.flatMap { i in masks[i].indices.filter { masks[i][$0] }.map { logp[i][$0] } }
             let loss = PositiveExampleNLLReference.loss(logProbabilities: logp, masks: masks, correct: correct)
@@ -176,7 +177,7 @@ struct LossReferenceTests {
 
     @Test("Dr.GRPO advantages sum to 0 and vanish for equal rewards; a group of one keeps its reward; broadcast masks")
     func groupAdvantages() async {
-        await propertyCheck(count: 200, input: dyadic.array(of: 2...16)) { rewards in
+        await checkProperty(count: 200, input: dyadic.array(of: 2...16)) { rewards in
             let a = BaselineReferences.groupAdvantagesWithoutStd(rewards: rewards)
             #expect(a.reduce(.zero, +) == .zero)
             #expect(zip(a, rewards).allSatisfy { $0.0 - $0.1 == a[0] - rewards[0] })

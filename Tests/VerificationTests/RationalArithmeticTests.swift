@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import RLMath
 import Testing
 
@@ -23,7 +24,7 @@ func reducedText(_ n: Int, _ d: Int) -> String {
 struct RationalArithmeticTests {
     @Test("Rational + − × ÷ satisfy the field axioms on random rationals, including multi-limb ones")
     func fieldAxioms() async {
-        await propertyCheck(count: 300, input: RationalGen.any, RationalGen.any, RationalGen.any) { a, b, c in
+        await checkProperty(count: 300, input: RationalGen.any, RationalGen.any, RationalGen.any) { a, b, c in
             #expect((a + b) + c == a + (b + c))
             #expect(a + b == b + a)
             #expect((a * b) * c == a * (b * c))
@@ -42,7 +43,7 @@ struct RationalArithmeticTests {
     func matchesIntegerFractions() async {
         let part = Gen.int(in: -30_000...30_000)
         let positive = Gen.int(in: 1...30_000)
-        await propertyCheck(count: 300, input: part, positive, part, positive) { n1, d1, n2, d2 in
+        await checkProperty(count: 300, input: part, positive, part, positive) { n1, d1, n2, d2 in
             let a = Rational(numerator: n1, denominator: d1)
             let b = Rational(numerator: n2, denominator: d2)
             #expect((a + b).description == reducedText(n1 * d2 + n2 * d1, d1 * d2))
@@ -58,7 +59,7 @@ struct RationalArithmeticTests {
 
     @Test("Rational order is total and compatible with addition and with multiplication by a positive")
     func orderedField() async {
-        await propertyCheck(count: 300, input: RationalGen.any, RationalGen.any, RationalGen.any) { a, b, c in
+        await checkProperty(count: 300, input: RationalGen.any, RationalGen.any, RationalGen.any) { a, b, c in
             #expect([a < b, a == b, b < a].filter { $0 }.count == 1)
             if a < b {
                 #expect(a + c < b + c)
@@ -71,7 +72,7 @@ struct RationalArithmeticTests {
     @Test("Equal rationals are ==, hash equally and print the same canonical text")
     func canonicalIdentity() async {
         let part = Gen.int(in: -100_000...100_000)
-        await propertyCheck(count: 200, input: part, Gen.int(in: 1...100_000), Gen.int(in: -1000...1000)) { n, d, k in
+        await checkProperty(count: 200, input: part, Gen.int(in: 1...100_000), Gen.int(in: -1000...1000)) { n, d, k in
             guard k != 0 else { return }
             let reduced = Rational(numerator: n, denominator: d)
             let scaled = Rational(numerator: n * k, denominator: d * k)
@@ -82,7 +83,7 @@ struct RationalArithmeticTests {
 
     @Test("Rational powers by squaring equal repeated multiplication; x⁰ = 1")
     func powers() async {
-        await propertyCheck(count: 100, input: RationalGen.small, Gen.int(in: 0...40)) { x, n in
+        await checkProperty(count: 100, input: RationalGen.small, Gen.int(in: 0...40)) { x, n in
             #expect(x.power(n) == (0..<n).reduce(Rational.one) { product, _ in product * x })
         }
         #expect(Rational(numerator: -2, denominator: 3).power(5).description == "-32/243")

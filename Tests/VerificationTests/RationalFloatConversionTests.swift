@@ -1,5 +1,6 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import Testing
 
 /// 2^k as an exact rational, for any integer k.
@@ -48,7 +49,7 @@ func expectCorrectlyRounded<F: BinaryFloatingPoint>(_ x: Rational, _ rounded: F,
 struct RationalFloatConversionTests {
     @Test("Every finite Double converts to a Rational and back to the same bits (−0 returns as +0)")
     func doubleRoundTrip() async {
-        await propertyCheck(count: 2000, input: anyFiniteDouble) { x in
+        await checkProperty(count: 2000, input: anyFiniteDouble) { x in
             let back = Double(Rational(exactly: x)!)
             #expect(back.bitPattern == x.bitPattern || (x == 0 && back.bitPattern == 0))
         }
@@ -61,7 +62,7 @@ struct RationalFloatConversionTests {
 
     @Test("Every finite Float converts to a Rational and back to the same bits, and agrees with Double's path")
     func floatRoundTrip() async {
-        await propertyCheck(count: 2000, input: Gen.uint32().map { Float(bitPattern: $0) }.filter(\.isFinite)) { x in
+        await checkProperty(count: 2000, input: Gen.uint32().map { Float(bitPattern: $0) }.filter(\.isFinite)) { x in
             #expect(Rational(exactly: x) == Rational(exactly: Double(x)))
             let back = Float(Rational(exactly: x)!)
             #expect(back.bitPattern == x.bitPattern || (x == 0 && back.bitPattern == 0))
@@ -87,11 +88,11 @@ struct RationalFloatConversionTests {
 
     @Test("Rational → Float rounds exactly as the hardware rounds Double → Float, ties and subnormals included")
     func floatRoundingMatchesHardware() async {
-        await propertyCheck(count: 3000, input: doubleNearFloatRange) { x in
+        await checkProperty(count: 3000, input: doubleNearFloatRange) { x in
             #expect(Float(Rational(exactly: x)!).bitPattern == Float(x).bitPattern, "\(x)")
         }
         // Midpoints between adjacent Floats are Doubles: the hardware resolves each tie to even.
-        await propertyCheck(count: 2000, input: Gen.uint32(in: 0...0x7F7F_FFFE)) { bits in
+        await checkProperty(count: 2000, input: Gen.uint32(in: 0...0x7F7F_FFFE)) { bits in
             let low = Float(bitPattern: bits)
             let midpoint = (Double(low) + Double(low.nextUp)) / 2
             for tie in [midpoint, -midpoint] {
@@ -102,10 +103,10 @@ struct RationalFloatConversionTests {
 
     @Test("Rational → Double and → Float round to nearest, ties to even, against both neighbouring floats")
     func roundingAgainstNeighbours() async {
-        await propertyCheck(count: 1500, input: rationalsSpanning(Double.self)) { x in
+        await checkProperty(count: 1500, input: rationalsSpanning(Double.self)) { x in
             expectCorrectlyRounded(x, Double(x))
         }
-        await propertyCheck(count: 1500, input: rationalsSpanning(Float.self)) { x in
+        await checkProperty(count: 1500, input: rationalsSpanning(Float.self)) { x in
             expectCorrectlyRounded(x, Float(x))
         }
     }

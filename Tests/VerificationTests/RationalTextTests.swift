@@ -1,12 +1,13 @@
 import ExactReferences
 import PropertyBased
+import PropertyTesting
 import Testing
 
 @Suite("Rational text")
 struct RationalTextTests {
     @Test("Rational prints p/q in lowest terms with q > 1, or p for an integer")
     func printing() async {
-        await propertyCheck(count: 300, input: Gen.int(in: -1_000_000...1_000_000), Gen.int(in: -1_000_000...1_000_000)) { n, d in
+        await checkProperty(count: 300, input: Gen.int(in: -1_000_000...1_000_000), Gen.int(in: -1_000_000...1_000_000)) { n, d in
             guard d != 0 else { return }
             #expect(Rational(numerator: n, denominator: d).description == reducedText(n, d))
         }
@@ -17,7 +18,7 @@ struct RationalTextTests {
 
     @Test("Parsing inverts printing on random multi-limb rationals")
     func roundTrip() async {
-        await propertyCheck(count: 300, input: RationalGen.any) { x in
+        await checkProperty(count: 300, input: RationalGen.any) { x in
             #expect(Rational(x.description) == x)
         }
         let big = "-41152263004115226300411522630041/32921810703292181070329218107"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PropertyBased
+import PropertyTesting
 import Kernels
 
 @Suite("Layer norm")
@@ -71,7 +72,7 @@ struct LayerNormTests {
 
     @Test("layer norm output, mean and rstd match a plain-loop Double reference on random shapes (also far from 0)")
     func forwardAgainstDouble() async {
-        await propertyCheck(count: 60, input: Gen.int(in: 0...5), Gen.int(in: 1...90), Gen.int(in: 0...1)) { rows, cols, shifted in
+        await checkProperty(count: 60, input: Gen.int(in: 0...5), Gen.int(in: 1...90), Gen.int(in: 0...1)) { rows, cols, shifted in
             let offset: Float = shifted == 1 ? 1000 : 0
             let (x, gamma, beta, _) = Self.inputs(rows, cols, offset: offset) as ([Float], [Float], [Float], [Float])
             let epsilon: Float = 1e-5
@@ -95,7 +96,7 @@ struct LayerNormTests {
 
     @Test("layer norm backward matches central finite differences in Double for x, gamma and beta")
     func backwardFiniteDifferences() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 1...3), Gen.int(in: 1...35)) { rows, cols in
+        await checkProperty(count: 25, input: Gen.int(in: 1...3), Gen.int(in: 1...35)) { rows, cols in
             let (x, gamma, beta, gy) = Self.inputs(rows, cols) as ([Double], [Double], [Double], [Double])
             let epsilon = 1e-3
             func loss(_ x: [Double], _ gamma: [Double], _ beta: [Double]) -> Double {
@@ -119,7 +120,7 @@ struct LayerNormTests {
 
     @Test("Float layer norm backward matches the plain-loop reference formulas in Double")
     func backwardFormulas() async {
-        await propertyCheck(count: 40, input: Gen.int(in: 0...5), Gen.int(in: 1...90)) { rows, cols in
+        await checkProperty(count: 40, input: Gen.int(in: 0...5), Gen.int(in: 1...90)) { rows, cols in
             let (x, gamma, beta, gy) = Self.inputs(rows, cols) as ([Float], [Float], [Float], [Float])
             let f = Self.forward(x, gamma, beta, rows: rows, cols: cols, epsilon: 1e-5)
             let start: (gx: [Float], gGamma: [Float], gBeta: [Float]) =

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PropertyBased
+import PropertyTesting
 import Kernels
 
 @Suite("Softmax and log-softmax")
@@ -33,7 +34,7 @@ struct SoftmaxTests {
 
     @Test("softmax rows match a plain-loop Double reference on random shapes, with masked (−∞) entries")
     func softmaxAgainstDouble() async {
-        await propertyCheck(count: 60, input: Self.shapes) { rows, cols, masked in
+        await checkProperty(count: 60, input: Self.shapes) { rows, cols, masked in
             let x = Self.logits(rows: rows, cols: cols, masked: masked == 1)
             let y = Self.run(x, rows: rows, cols: cols, log: false)
             let u = Double(Float.ulpOfOne) / 2
@@ -54,7 +55,7 @@ struct SoftmaxTests {
 
     @Test("softmax rows sum to 1 within (cols + 4)·u, and y = e / s with s summed in the documented order")
     func softmaxSumsToOne() async {
-        await propertyCheck(count: 40, input: Self.shapes) { rows, cols, masked in
+        await checkProperty(count: 40, input: Self.shapes) { rows, cols, masked in
             let x = Self.logits(rows: rows, cols: cols, masked: masked == 1)
             let y = Self.run(x, rows: rows, cols: cols, log: false)
             for (r, row) in Reference.rows(x, cols: cols).enumerated() where row.contains(where: { $0 > -.infinity }) {
@@ -72,7 +73,7 @@ struct SoftmaxTests {
 
     @Test("log-softmax rows match a plain-loop Double reference on random shapes, with masked (−∞) entries")
     func logSoftmaxAgainstDouble() async {
-        await propertyCheck(count: 60, input: Self.shapes) { rows, cols, masked in
+        await checkProperty(count: 60, input: Self.shapes) { rows, cols, masked in
             let x = Self.logits(rows: rows, cols: cols, masked: masked == 1)
             let y = Self.run(x, rows: rows, cols: cols, log: true)
             let u = Double(Float.ulpOfOne) / 2
@@ -138,7 +139,7 @@ struct SoftmaxTests {
 
     @Test("softmax and log-softmax backward match central finite differences in Double and accumulate into gx")
     func backwardFiniteDifferences() async {
-        await propertyCheck(count: 30, input: Gen.int(in: 1...3), Gen.int(in: 1...40)) { rows, cols in
+        await checkProperty(count: 30, input: Gen.int(in: 1...3), Gen.int(in: 1...40)) { rows, cols in
             let x: [Double] = ReductionTestData.normals(rows * cols, name: "fd\(rows).\(cols)", scale: 2)
             let gy: [Double] = ReductionTestData.normals(rows * cols, name: "fdgy\(rows).\(cols)")
             let start: [Double] = ReductionTestData.normals(rows * cols, name: "fdgx\(rows).\(cols)")
@@ -163,7 +164,7 @@ struct SoftmaxTests {
 
     @Test("Float softmax and log-softmax backward match the plain-loop reference formulas in Double")
     func backwardFormulas() async {
-        await propertyCheck(count: 40, input: Self.shapes) { rows, cols, masked in
+        await checkProperty(count: 40, input: Self.shapes) { rows, cols, masked in
             let x = Self.logits(rows: rows, cols: cols, masked: masked == 1)
             let gy: [Float] = ReductionTestData.normals(rows * cols, name: "gy\(rows).\(cols)")
             let start: [Float] = ReductionTestData.normals(rows * cols, name: "gx\(rows).\(cols)")

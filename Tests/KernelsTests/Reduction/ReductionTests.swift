@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import PropertyTesting
 import Kernels
 
 @Suite("Reductions")
@@ -11,7 +12,7 @@ struct ReductionTests {
 
     @Test("sum and mean match a plain-loop Double reference on random shapes")
     func sumAgainstDouble() async {
-        await propertyCheck(count: 60, input: Self.shapes) { outer, axis, rawInner in
+        await checkProperty(count: 60, input: Self.shapes) { outer, axis, rawInner in
             let inner = Self.inner(rawInner)
             let x: [Float] = ReductionTestData.normals(outer * axis * inner, name: "sum\(outer).\(axis).\(inner)")
             var y = [Float](repeating: .nan, count: outer * inner)
@@ -42,7 +43,7 @@ struct ReductionTests {
 
     @Test("sum and sumOfSquares follow the documented order bit for bit")
     func documentedOrder() async {
-        await propertyCheck(count: 60, input: Self.shapes) { outer, axis, rawInner in
+        await checkProperty(count: 60, input: Self.shapes) { outer, axis, rawInner in
             let inner = Self.inner(rawInner)
             let x: [Float] = ReductionTestData.normals(outer * axis * inner, name: "order\(outer).\(axis).\(inner)", scale: 1000)
             var y = [Float](repeating: .nan, count: outer * inner)
@@ -97,7 +98,7 @@ struct ReductionTests {
 
     @Test("max and min give the first index of the extremum, propagate the first NaN, and match a plain loop")
     func extrema() async {
-        await propertyCheck(count: 80, input: Self.shapes, Gen.int(in: 0...3)) { shape, special in
+        await checkProperty(count: 80, input: Self.shapes, Gen.int(in: 0...3)) { shape, special in
             let (outer, axis, rawInner) = shape
             let inner = Self.inner(rawInner)
             // Small integers make ties common; some inputs get NaNs or −∞/+∞.
