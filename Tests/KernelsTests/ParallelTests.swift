@@ -17,6 +17,32 @@ func chunkRuns(count: Int, threads: Int) -> [Int] {
     return runs
 }
 
+/// `chunkRuns`, with chunks long enough (a sum over 4096 values) for a woken worker to join.
+func slowChunkRuns(count: Int) -> [Int] {
+    var runs = [Int](repeating: 0, count: count)
+    runs.withUnsafeMutableBufferPointer { runs in
+        Parallel.forEachChunk(count: count) { chunk in
+            busyWork()
+            runs[chunk] += 1
+        }
+    }
+    return runs
+}
+
+/// About 4096 dependent additions; the result is kept, so the work is not optimised away.
+func busyWork() {
+    let values = (0..<4096).map { Float($0 % 7) }
+    blackHole(values.reduce(0, +))
+}
+
+@inline(never) func blackHole(_ value: Float) { withExtendedLifetime(value) {} }
+
+/// What the job holding the pool tells the test: that it holds it, and that its long chunk is done.
+final class HolderFlags: Sendable {
+    let holding = Atomic<Bool>(false)
+    let done = Atomic<Bool>(false)
+}
+
 @Suite("Parallel for")
 struct ParallelTests {
     @Test("forEachChunk runs every chunk exactly once, for any chunk count and thread count")
@@ -31,15 +57,14 @@ struct ParallelTests {
 
     @Test("with threadCount 1 every chunk runs inline on the caller's thread, in increasing order")
     func singleThreadInline() {
-        let saved = Parallel.threadCount
-        Parallel.threadCount = 1
-        defer { Parallel.threadCount = saved }
         let caller = pthread_self()
         var order: [Int] = []
         var onCaller = true
-        Parallel.forEachChunk(count: 9) { chunk in
-            order.append(chunk)
-            onCaller = onCaller && pthread_equal(pthread_self(), caller) != 0
+        Parallel.withThreadCount(1) {
+            Parallel.forEachChunk(count: 9) { chunk in
+                order.append(chunk)
+                onCaller = onCaller && pthread_equal(pthread_self(), caller) != 0
+            }
         }
         #expect(order == Array(0..<9))
         #expect(onCaller)
@@ -90,12 +115,62 @@ struct ParallelTests {
 
     @Test("threadCount is clamped to 1...maximumThreadCount")
     func clamping() {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 0
-        #expect(Parallel.threadCount == 1)
-        Parallel.threadCount = Parallel.maximumThreadCount + 5
-        #expect(Parallel.threadCount == Parallel.maximumThreadCount)
+        #expect(Parallel.withThreadCount(0) { Parallel.threadCount } == 1)
+        #expect(Parallel.withThreadCount(Parallel.maximumThreadCount + 5) { Parallel.threadCount } == Parallel.maximumThreadCount)
+        #expect(Parallel.observingWorkers(threadCount: 0) { Parallel.threadCount }.result == 1)
+    }
+
+    @Test("observingWorkers counts the chunks that pool workers ran for the calls inside it: some on 2 threads, none on 1, never more than there were")
+    func observedChunks() {
+        for threads in [1, 2] {
+            let (runs, offCaller) = Parallel.observingWorkers(threadCount: threads) {
+                (0..<200).map { _ in slowChunkRuns(count: 4) }
+            }
+            #expect(runs.allSatisfy { $0 == [1, 1, 1, 1] })
+            #expect((offCaller > 0) == (threads == 2) && offCaller < 200 * 4, "\(offCaller) chunks off the caller on \(threads) thread(s)")
+        }
+    }
+
+    @Test("inside observingWorkers, a call that finds the pool running another caller's job waits for it, then runs on 2 threads")
+    func observedCallsWaitForThePool() async {
+        let flags = HolderFlags()
+        // Holds the pool: its first chunk runs for 100 ms.
+        let holder = Task.detached {
+            Parallel.observingWorkers(threadCount: 2) {
+                Parallel.forEachChunk(count: 2) { chunk in
+                    guard chunk == 0 else { return }
+                    flags.holding.store(true, ordering: .sequentiallyConsistent)
+                    usleep(100_000)
+                    flags.done.store(true, ordering: .sequentiallyConsistent)
+                }
+            }
+        }
+        while !flags.holding.load(ordering: .sequentiallyConsistent) { await Task.yield() }
+        let (afterHolder, offCaller) = Parallel.observingWorkers(threadCount: 2) {
+            let afterHolder = Atomic<Int>(0)
+            Parallel.forEachChunk(count: 64) { _ in
+                if flags.done.load(ordering: .sequentiallyConsistent) { afterHolder.wrappingAdd(1, ordering: .relaxed) }
+                busyWork()
+            }
+            return afterHolder.load(ordering: .relaxed)
+        }
+        _ = await holder.value
+        #expect(afterHolder == 64, "chunks run after the other job")
+        #expect(offCaller > 0, "chunks off the caller")
+    }
+
+    @Test("nested forEachChunk calls inside observingWorkers run inline, complete every inner chunk and do not wait for themselves")
+    func nestedObserved() {
+        let (outer, inner) = (6, 5)
+        var runs = [Int](repeating: 0, count: outer * inner)
+        runs.withUnsafeMutableBufferPointer { runs in
+            _ = Parallel.observingWorkers(threadCount: 2) {
+                Parallel.forEachChunk(count: outer) { i in
+                    Parallel.forEachChunk(count: inner) { j in runs[i * inner + j] += 1 }
+                }
+            }
+        }
+        #expect(runs == Array(repeating: 1, count: outer * inner))
     }
 
     @Test("VAPO_THREADS values: a positive integer is used (capped), anything else falls back to the processor count")
