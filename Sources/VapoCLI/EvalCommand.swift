@@ -28,7 +28,11 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.threadCount = threads }
+        try onThreads(threads) { try evaluate() }
+    }
+
+    /// The evaluation, on the threads asked for.
+    private func evaluate() throws {
         let policy: PolicyCheckpoint
         do { policy = try PolicyCheckpoint.read(from: checkpoint) } catch { throw ValidationError("\(error)") }
         var configuration = policy.configuration
