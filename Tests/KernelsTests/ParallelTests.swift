@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Synchronization
 import Testing
@@ -17,30 +18,12 @@ func chunkRuns(count: Int, threads: Int) -> [Int] {
     return runs
 }
 
-/// `chunkRuns`, with chunks long enough (a sum over 4096 values) for a woken worker to join.
-func slowChunkRuns(count: Int) -> [Int] {
-    var runs = [Int](repeating: 0, count: count)
-    runs.withUnsafeMutableBufferPointer { runs in
-        Parallel.forEachChunk(count: count) { chunk in
-            busyWork()
-            runs[chunk] += 1
-        }
-    }
-    return runs
-}
-
-/// About 4096 dependent additions; the result is kept, so the work is not optimised away.
-func busyWork() {
-    let values = (0..<4096).map { Float($0 % 7) }
-    blackHole(values.reduce(0, +))
-}
-
-@inline(never) func blackHole(_ value: Float) { withExtendedLifetime(value) {} }
-
-/// What the job holding the pool tells the test: that it holds it, and that its long chunk is done.
+/// What the job holding the pool tells the test: that it holds it, that its long chunk is done, and that its
+/// thread has finished.
 final class HolderFlags: Sendable {
     let holding = Atomic<Bool>(false)
     let done = Atomic<Bool>(false)
+    let finished = Atomic<Bool>(false)
 }
 
 @Suite("Parallel for")
@@ -120,23 +103,24 @@ struct ParallelTests {
         #expect(Parallel.observingWorkers(threadCount: 0) { Parallel.threadCount }.result == 1)
     }
 
-    @Test("observingWorkers counts the chunks that pool workers ran for the calls inside it: some on 2 threads, none on 1, never more than there were")
+    @Test("observingWorkers counts the chunks that pool workers ran for the calls inside it: on 2 threads at least the first chunk of each call, on 1 none")
     func observedChunks() {
         for threads in [1, 2] {
             let (runs, offCaller) = Parallel.observingWorkers(threadCount: threads) {
-                (0..<200).map { _ in slowChunkRuns(count: 4) }
+                (0..<200).map { _ in chunkRuns(count: 4, threads: threads) }
             }
             #expect(runs.allSatisfy { $0 == [1, 1, 1, 1] })
-            #expect((offCaller > 0) == (threads == 2) && offCaller < 200 * 4, "\(offCaller) chunks off the caller on \(threads) thread(s)")
+            #expect(threads == 1 ? offCaller == 0 : (200...800).contains(offCaller), "\(offCaller) chunks off the caller on \(threads) thread(s)")
         }
     }
 
     @Test("inside observingWorkers, a call that finds the pool running another caller's job waits for it, then runs on 2 threads")
-    func observedCallsWaitForThePool() async {
+    func observedCallsWaitForThePool() {
         let flags = HolderFlags()
-        // Holds the pool: its first chunk runs for 100 ms.
-        let holder = Task.detached {
-            Parallel.observingWorkers(threadCount: 2) {
+        // Holds the pool, its first chunk running for 100 ms; on a thread of its own, not a task, so that it
+        // starts at once and this test's call certainly comes while it holds the pool.
+        Thread {
+            _ = Parallel.observingWorkers(threadCount: 2) {
                 Parallel.forEachChunk(count: 2) { chunk in
                     guard chunk == 0 else { return }
                     flags.holding.store(true, ordering: .sequentiallyConsistent)
@@ -144,33 +128,44 @@ struct ParallelTests {
                     flags.done.store(true, ordering: .sequentiallyConsistent)
                 }
             }
-        }
-        while !flags.holding.load(ordering: .sequentiallyConsistent) { await Task.yield() }
+            flags.finished.store(true, ordering: .sequentiallyConsistent)
+        }.start()
+        while !flags.holding.load(ordering: .sequentiallyConsistent) { sched_yield() }
         let (afterHolder, offCaller) = Parallel.observingWorkers(threadCount: 2) {
             let afterHolder = Atomic<Int>(0)
             Parallel.forEachChunk(count: 64) { _ in
                 if flags.done.load(ordering: .sequentiallyConsistent) { afterHolder.wrappingAdd(1, ordering: .relaxed) }
-                busyWork()
             }
             return afterHolder.load(ordering: .relaxed)
         }
-        _ = await holder.value
+        while !flags.finished.load(ordering: .sequentiallyConsistent) { sched_yield() }
         #expect(afterHolder == 64, "chunks run after the other job")
         #expect(offCaller > 0, "chunks off the caller")
     }
 
-    @Test("nested forEachChunk calls inside observingWorkers run inline, complete every inner chunk and do not wait for themselves")
+    @Test("inside observingWorkers, a forEachChunk nested in a chunk that the caller's thread runs does not wait for the pool that its own job holds: it runs inline and completes every inner chunk")
     func nestedObserved() {
-        let (outer, inner) = (6, 5)
-        var runs = [Int](repeating: 0, count: outer * inner)
-        runs.withUnsafeMutableBufferPointer { runs in
-            _ = Parallel.observingWorkers(threadCount: 2) {
-                Parallel.forEachChunk(count: outer) { i in
-                    Parallel.forEachChunk(count: inner) { j in runs[i * inner + j] += 1 }
+        let inner = 5
+        let caller = pthread_self()
+        let chunkOneDone = Atomic<Bool>(false)
+        var runs = [Int](repeating: 0, count: 2 * inner)
+        var innerOnCaller = true
+        let offCaller = runs.withUnsafeMutableBufferPointer { runs in
+            Parallel.observingWorkers(threadCount: 2) {
+                Parallel.forEachChunk(count: 2) { i in
+                    // Chunk 0 goes to the worker and waits for chunk 1, which the caller's thread therefore runs.
+                    if i == 0 { while !chunkOneDone.load(ordering: .acquiring) { sched_yield() } }
+                    Parallel.forEachChunk(count: inner) { j in
+                        runs[i * inner + j] += 1
+                        if i == 1 { innerOnCaller = innerOnCaller && pthread_equal(pthread_self(), caller) != 0 }
+                    }
+                    if i == 1 { chunkOneDone.store(true, ordering: .releasing) }
                 }
-            }
+            }.chunksOffCaller
         }
-        #expect(runs == Array(repeating: 1, count: outer * inner))
+        #expect(runs == Array(repeating: 1, count: 2 * inner))
+        #expect(innerOnCaller)
+        #expect(offCaller == 1)
     }
 
     @Test("VAPO_THREADS values: a positive integer is used (capped), anything else falls back to the processor count")

@@ -16,7 +16,8 @@ public enum Parallel {
     ///
     /// Read once at start from the environment variable `VAPO_THREADS` (a positive integer); without it, the
     /// number of active processors, capped at `maximumThreadCount`. Setting it takes effect at the next call;
-    /// values are clamped to `1...maximumThreadCount`. Inside `withThreadCount(_:_:)`, the scoped value wins.
+    /// values are clamped to `1...maximumThreadCount`. Inside `withThreadCount(_:_:)` or
+    /// `observingWorkers(threadCount:_:)`, the scoped value wins.
     public static var threadCount: Int {
         get { scope?.threadCount ?? configuredThreadCount.load(ordering: .relaxed) }
         set { configuredThreadCount.store(clamp(newValue), ordering: .relaxed) }
@@ -39,9 +40,10 @@ public enum Parallel {
     /// otherwise it may have compared one thread with one thread. Two things make the count this test's own
     /// and the 2 threads real while other tests run concurrently: the count is carried by the task, so other
     /// callers' jobs never add to it; and a call that finds the pool running another caller's job waits for
-    /// the pool instead of running inline (production callers never wait). A call from inside one of the
-    /// observed jobs' chunks does not wait — it runs inline as always, so nesting never deadlocks. Results
-    /// are the same bits as anywhere else: only which thread runs a chunk changes.
+    /// the pool instead of running inline (production callers never wait), then leaves the job's first chunk
+    /// to a pool worker, so that every job of 2 chunks or more counts, however late the worker wakes. A call
+    /// from inside one of the observed jobs' chunks does not wait — it runs inline as always, so nesting never
+    /// deadlocks. Results are the same bits as anywhere else: only which thread runs a chunk changes.
     public static func observingWorkers<R>(
         threadCount count: Int, _ body: () throws -> R
     ) rethrows -> (result: R, chunksOffCaller: Int) {
@@ -93,7 +95,9 @@ public enum Parallel {
             // Calls from this job's chunks on this thread see no observer, so they run inline, not wait for
             // the pool this job holds.
             let offCaller = $scope.withValue(Scope(threadCount: threads, observer: nil)) {
-                withoutActuallyEscaping(body) { body in sharedPool.run(count: count, helpers: helpers, body) }
+                withoutActuallyEscaping(body) { body in
+                    sharedPool.run(count: count, helpers: helpers, firstChunkToAWorker: true, body)
+                }
             }
             observer.chunksOffCaller.wrappingAdd(offCaller, ordering: .relaxed)
             return
@@ -103,7 +107,7 @@ public enum Parallel {
             return
         }
         withoutActuallyEscaping(body) { body in
-            _ = sharedPool.run(count: count, helpers: helpers, body)
+            _ = sharedPool.run(count: count, helpers: helpers, firstChunkToAWorker: false, body)
         }
     }
 

@@ -76,8 +76,9 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs `body` for chunks `0..<count` on the caller and up to `helpers` workers, and returns how many
-    /// chunks the workers ran; requires `tryBeginJob()` or `beginJobWaiting()`.
-    func run(count: Int, helpers: Int, _ body: @escaping (Int) -> Void) -> Int {
+    /// chunks the workers ran; requires `tryBeginJob()` or `beginJobWaiting()`. With `firstChunkToAWorker`,
+    /// the caller claims no chunk before a worker has claimed one (`helpers` must be positive).
+    func run(count: Int, helpers: Int, firstChunkToAWorker: Bool, _ body: @escaping (Int) -> Void) -> Int {
         while workerCount < helpers { startWorker(index: workerCount); workerCount += 1 }
         self.body = body
         chunkCount = count
@@ -92,6 +93,9 @@ final class WorkerPool: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
         }
 
+        if firstChunkToAWorker {
+            while nextChunk.load(ordering: .relaxed) == 0 { sched_yield() }
+        }
         let chunksOnCaller = work(body, count: count)
         waitUntilAllChunksAreDone(count: count)
 
