@@ -33,7 +33,11 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.threadCount = threads }
+        onThreads(threads) { train() }
+    }
+
+    /// The training, on the threads asked for.
+    private func train() {
         var configuration = SpiralTraining.Configuration()
         configuration.seed = seed
         configuration.steps = steps

@@ -43,14 +43,13 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (header, report) = try evaluation()
+        let (header, report) = try onThreads(threads) { try evaluation() }
         output(header)
         output(report.table)
     }
 
     /// The line naming the checkpoint, its task and the held-out set, and the evaluation's report.
     func evaluation() throws -> (header: String, report: EvaluationReport) {
-        if let threads { Parallel.threadCount = threads }
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             throw CommandError("--checkpoint: \(checkpoint) does not exist; \(Self.allowed)")
         }

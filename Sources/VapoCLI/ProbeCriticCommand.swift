@@ -70,7 +70,11 @@ struct ProbeCriticCommand: ParsableCommand {
 
     /// The report's lines (one JSON object with `--json`); progress lines go to standard error.
     func lines() throws -> [String] {
-        if let threads { Parallel.threadCount = threads }
+        try onThreads(threads) { try linesOnThreads() }
+    }
+
+    /// The lines, on the threads asked for.
+    private func linesOnThreads() throws -> [String] {
         let (models, task) = try Self.read(checkpoint)
         guard let critic = models.critic else {
             throw CommandError(

@@ -49,7 +49,11 @@ struct SFTCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.threadCount = threads }
+        try onThreads(threads) { try startOrResume() }
+    }
+
+    /// The run, on the threads asked for.
+    private func startOrResume() throws {
         let folder = RunFolder(url: URL(fileURLWithPath: out))
         if resume { return try resumeRun(folder) }
         let resolved = try options.resolved()

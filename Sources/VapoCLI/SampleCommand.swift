@@ -81,7 +81,11 @@ struct SampleCommand: ParsableCommand {
     /// The output lines: plain text (a header, each prompt with its responses, a count of correct ones) or,
     /// with `--json`, one JSON object per response.
     func lines() throws -> [String] {
-        if let threads { Parallel.threadCount = threads }
+        try onThreads(threads) { try linesOnThreads() }
+    }
+
+    /// The lines, on the threads asked for.
+    private func linesOnThreads() throws -> [String] {
         let (file, policy) = try StartingPolicy.checkpointAndPolicy(from: checkpoint, flag: "--checkpoint")
         let trained = TrainedFor(checkpoint: file)
         let task = try TaskRegistry.task(named: self.task ?? trained.task ?? "addition")

@@ -75,8 +75,12 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        // Before any work: the short SFT runs on the threads asked for too.
-        if let threads { Parallel.threadCount = threads }
+        // Around all the work: the short SFT runs on the threads asked for too.
+        try onThreads(threads) { try startOrResume(started: started) }
+    }
+
+    /// The run, on the threads asked for.
+    private func startOrResume(started: ContinuousClock.Instant) throws {
         if resume { return try resumeRun(started: started) }
         let configuration = try options.resolved()
         let folder = RunFolder(url: URL(fileURLWithPath: out))

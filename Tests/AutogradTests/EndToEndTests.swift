@@ -20,13 +20,14 @@ struct EndToEndTests {
         return ([loss] + gradients + training.model.parameters).flatMap { $0.scalars.map(\.bitPattern) }
     }
 
-    @Test("a forward + backward + update of an MLP gives the same bits with 1 and 2 threads and on every run")
+    @Test("a forward + backward + update of an MLP gives the same bits with 1 and 2 threads (a pool worker running chunks of the 2-thread runs) and on every run")
     func mlpStepIsBitReproducible() {
         for width in [1, 17, 96] {
             let reference = Parallel.withThreadCount(1) { Self.oneStepBits(hiddenWidth: width) }
             for threads in [1, 2, 2, 1] {
-                let bits = Parallel.withThreadCount(threads) { Self.oneStepBits(hiddenWidth: width) }
+                let (bits, chunksOffCaller) = Parallel.observingWorkers(threadCount: threads) { Self.oneStepBits(hiddenWidth: width) }
                 #expect(bits == reference, "width \(width), \(threads) thread(s)")
+                #expect((chunksOffCaller > 0) == (threads == 2), "width \(width): \(chunksOffCaller) chunks off the caller with \(threads) thread(s)")
             }
         }
     }

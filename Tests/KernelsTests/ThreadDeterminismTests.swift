@@ -1,7 +1,8 @@
 import Kernels
 import Testing
 
-/// Every kernel, run on the same inputs with 1 and with 2 threads, twice each: the output bits never change.
+/// Every kernel, run on the same inputs with 1 and with 2 threads, twice each: the output bits never change. The
+/// 2-thread runs count the chunks a pool worker ran, so that they cannot silently have run on one thread.
 /// (Gemm, the elementwise and row-wise kernels, layer norm, column sums and attention split their work.)
 @Suite("Determinism across thread counts")
 struct ThreadDeterminismTests {
@@ -78,11 +79,12 @@ struct ThreadDeterminismTests {
         return outputs.map { $0.map(\.bitPattern) }
     }
 
-    @Test("every kernel gives the same bits with 1 and 2 threads and on repeated runs")
+    @Test("every kernel gives the same bits with 1 and 2 threads and on repeated runs, and a pool worker runs chunks of each 2-thread run")
     func sameBits() {
         let reference = Parallel.withThreadCount(1) { Self.allKernelOutputs() }
         for threads in [2, 1, 2] {
-            let outputs = Parallel.withThreadCount(threads) { Self.allKernelOutputs() }
+            let (outputs, chunksOffCaller) = Parallel.observingWorkers(threadCount: threads) { Self.allKernelOutputs() }
+            #expect((chunksOffCaller > 0) == (threads == 2), "\(chunksOffCaller) chunks off the caller with \(threads) thread(s)")
             #expect(outputs.count == reference.count)
             for (i, (got, want)) in zip(outputs, reference).enumerated() {
                 #expect(got == want, "kernel output \(i) differs with \(threads) thread(s)")

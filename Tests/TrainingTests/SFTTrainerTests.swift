@@ -19,14 +19,16 @@ struct SFTTrainerTests {
         #expect(trainer.step == 80)
     }
 
-    @Test("same seed, same bits: two runs, on 1 and on 2 threads, end with identical parameters; another seed does not")
+    @Test("same seed, same bits: two runs, on 1 and on 2 threads (a pool worker running chunks of the 2-thread run), end with identical parameters; another seed does not")
     func deterministic() throws {
         func train(seed: UInt64, threads: Int) throws -> [[UInt32]] {
-            try Parallel.withThreadCount(threads) {
+            let (bits, chunksOffCaller) = try Parallel.observingWorkers(threadCount: threads) {
                 let trainer = try SFTTrainer(Fixtures.tinyConfiguration(steps: 6, seed: seed))
                 for _ in 0..<6 { trainer.trainStep() }
                 return Fixtures.bits(trainer.model.parameters)
             }
+            #expect((chunksOffCaller > 0) == (threads == 2), "\(chunksOffCaller) chunks off the caller with \(threads) thread(s)")
+            return bits
         }
         let one = try train(seed: 7, threads: 1)
         #expect(try train(seed: 7, threads: 2) == one)

@@ -32,7 +32,7 @@ enum SamplingFixtures {
 
 @Suite("Sampling with a KV cache")
 struct SamplingTests {
-    @Test("the tokens of sample j of prompt i depend only on (seed, step, i, j): alone, in batches of other sizes and orders, with 1 and 2 threads, bit for bit")
+    @Test("the tokens of sample j of prompt i depend only on (seed, step, i, j): alone, in batches of other sizes and orders, with 1 and 2 threads (a pool worker running chunks of the 2-thread batches), bit for bit")
     func determinismRule() throws {
         let model = SamplingFixtures.freshModel()
         let prompts = SamplingFixtures.prompts(count: 5, seed: 1)
@@ -45,10 +45,11 @@ struct SamplingTests {
         #expect(try model.sample(prompts: prompts, samplesPerPrompt: 3, options: options) == alone)
         let odd = requests.indices.filter { $0 % 2 == 1 }
         for threads in [1, 2] {
-            let (all, reversed, subset, doubled) = try Parallel.withThreadCount(threads) {
+            let ((all, reversed, subset, doubled), chunksOffCaller) = try Parallel.observingWorkers(threadCount: threads) {
                 (try model.sample(requests, options: options), try model.sample(requests.reversed(), options: options),
                  try model.sample(odd.map { requests[$0] }, options: options), try model.sample(requests + requests, options: options))
             }
+            #expect((chunksOffCaller > 0) == (threads == 2), "\(chunksOffCaller) chunks off the caller with \(threads) thread(s)")
             #expect(all == alone, "\(threads) threads")
             #expect(reversed == alone.reversed(), "\(threads) threads")
             #expect(subset == odd.map { alone[$0] }, "\(threads) threads")

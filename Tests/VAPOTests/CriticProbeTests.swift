@@ -155,7 +155,7 @@ struct CriticProbeTests {
         return (policy, critic)
     }
 
-    @Test("the same seed gives the same report on 1 and 2 threads, the critic's values are Rollout.score's, and another seed gives another report")
+    @Test("the same seed gives the same report on 1 and 2 threads (a pool worker running chunks of the 2-thread runs), the critic's values are Rollout.score's, and another seed gives another report")
     func deterministic() throws {
         let (policy, critic) = Self.randomModels()
         let c = Self.configuration(maxNewTokens: 10)
@@ -163,9 +163,11 @@ struct CriticProbeTests {
         func measure(threads: Int, seed: UInt64 = 11) throws -> CriticProbeReport {
             var o = options
             o.seed = seed
-            return try Parallel.withThreadCount(threads) {
+            let (report, chunksOffCaller) = try Parallel.observingWorkers(threadCount: threads) {
                 try CriticProbe.measure(policy: policy, critic: critic, task: ColumnAddition(), configuration: c, options: o)
             }
+            #expect((chunksOffCaller > 0) == (threads == 2), "\(chunksOffCaller) chunks off the caller with \(threads) thread(s)")
+            return report
         }
         let one = try measure(threads: 1)
         #expect(try measure(threads: 2) == one)

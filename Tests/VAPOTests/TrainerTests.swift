@@ -59,14 +59,15 @@ struct TrainerTests {
         #expect((trainer.reference != nil) == (configuration.algorithm == .grpo))
     }
 
-    @Test("for every algorithm, the same seed gives identical metrics (but wall-clock ones) and identical checkpoint bytes (parameters and optimizer moments), with 1 and with 2 threads")
+    @Test("for every algorithm, the same seed gives identical metrics (but wall-clock ones) and identical checkpoint bytes (parameters and optimizer moments), with 1 and with 2 threads (a pool worker running chunks of the 2-thread run)")
     func determinism() throws {
         for name in Algorithm.allCases.map(\.rawValue) {
             var configuration = Fixtures.configuration(name)
             configuration.microBatchSize = 2
             let one = try Parallel.withThreadCount(1) { try Self.run(configuration) }
             let again = try Parallel.withThreadCount(1) { try Self.run(configuration) }
-            let two = try Parallel.withThreadCount(2) { try Self.run(configuration) }
+            let (two, chunksOffCaller) = try Parallel.observingWorkers(threadCount: 2) { try Self.run(configuration) }
+            #expect(chunksOffCaller > 0, "\(name): no chunk ran off the caller with 2 threads")
             for other in [again, two] {
                 #expect(one.metrics.map(\.deterministicPart) == other.metrics.map(\.deterministicPart), "\(name)")
                 #expect(Self.bits(one.trainer.policy) == Self.bits(other.trainer.policy), "\(name) policy bits")

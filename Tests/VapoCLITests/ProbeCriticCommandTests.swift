@@ -40,7 +40,7 @@ struct ProbeCriticCommandTests {
         #expect(try TrainCommandTests.metrics(zero) == TrainCommandTests.metrics(straight))
     }
 
-    @Test("plain output is the header, the table (all, then position buckets) and the first-error line; --json is one object equal to the library's report, the same on 1 and 2 threads")
+    @Test("plain output is the header, the table (all, then position buckets) and the first-error line; --json is one object equal to the library's report, the same on 1 and 2 threads (as --threads asks, whatever the caller's thread count)")
     func output() throws {
         let scratch = try TrainCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -53,9 +53,13 @@ struct ProbeCriticCommandTests {
         #expect(text.contains { $0.hasPrefix("positions  prefixes  EV(V_MC)  EV(return)  ceiling") })
         #expect(text.contains { $0.hasPrefix("all ") })
         #expect(text.contains { $0.hasPrefix("first error: ") })
-        let json = try Self.probe(file, arguments + ["--json", "--threads", "1"])
+        // The test's own thread count is the other one, so the counts prove that the command ran as --threads asks.
+        let (json, offCallerOne) = try Parallel.observingWorkers(threadCount: 2) { try Self.probe(file, arguments + ["--json", "--threads", "1"]) }
         #expect(json.count == 1)
-        #expect(try Self.probe(file, arguments + ["--json", "--threads", "2"]) == json)
+        #expect(offCallerOne == 0, "\(offCallerOne) chunks ran off the caller with --threads 1")
+        let (two, offCallerTwo) = try Parallel.observingWorkers(threadCount: 1) { try Self.probe(file, arguments + ["--json", "--threads", "2"]) }
+        #expect(two == json)
+        #expect(offCallerTwo > 0, "no chunk ran off the caller with --threads 2")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json[0].utf8)) as? [String: Any])
         for key in ["overall", "buckets", "firstError", "options", "accuracy", "continuationTokens"] { #expect(object[key] != nil, "\(key)") }
         #expect(object["prefixes"] == nil)

@@ -143,14 +143,23 @@ struct SampleCommandTests {
         #expect(text.last == "correct: \(correct) of 8 (\(String(format: "%.1f%%", 100 * Double(correct) / 8)))")
     }
 
-    @Test("the same seed gives the same output on 1 and 2 threads and from the sft and the train checkpoint of one policy; another seed other samples; temperature 0 repeats the greedy response")
+    @Test("the same seed gives the same output on 1 and 2 threads (as --threads asks, whatever the caller's thread count) and from the sft and the train checkpoint of one policy; another seed other samples; temperature 0 repeats the greedy response")
     func determinism() throws {
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let arguments = ["--problems", "5", "--samples", "3", "--temperature", "1.2", "--top-p", "0.9", "--json"]
-        let one = try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "1"])
-        #expect(try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "2"]) == one)
-        #expect(try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "2"]) == one)
+        // The test's own thread count is the other one, so the counts prove that the command ran as --threads asks.
+        let (one, offCallerOne) = try Parallel.observingWorkers(threadCount: 2) {
+            try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "1"])
+        }
+        #expect(offCallerOne == 0, "\(offCallerOne) chunks ran off the caller with --threads 1")
+        for _ in 0..<2 {
+            let (two, offCaller) = try Parallel.observingWorkers(threadCount: 1) {
+                try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "2"])
+            }
+            #expect(two == one)
+            #expect(offCaller > 0, "no chunk ran off the caller with --threads 2")
+        }
         #expect(try Self.sample(scratch, arguments + ["--seed", "1", "--threads", "1"], file: "train.safetensors") == one)
         let responses = one.map { line -> String in line.replacingOccurrences(of: "\"sample\":[0-9]", with: "", options: .regularExpression) }
         #expect(Set(responses).count > 5, "distinct samples")

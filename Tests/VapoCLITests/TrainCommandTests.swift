@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 import Testing
 import VAPO
 
@@ -53,13 +54,21 @@ struct TrainCommandTests {
 
     static func bytes(_ folder: URL, _ name: String) throws -> Data { try Data(contentsOf: folder.appendingPathComponent(name)) }
 
-    @Test("two runs with the same seed, and runs on 1 and 2 threads, write byte-identical checkpoints and configs and identical metrics but wall-clock ones")
+    @Test("two runs with the same seed, and runs on 1 and 2 threads (as --threads asks, whatever the caller's thread count), write byte-identical checkpoints and configs and identical metrics but wall-clock ones")
     func sameSeedSameRun() throws {
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        try Self.train(scratch, out: "a", ["--threads", "2", "--dump-rollouts"])
-        try Self.train(scratch, out: "b", ["--threads", "2", "--dump-rollouts"])
-        try Self.train(scratch, out: "c", ["--threads", "1", "--dump-rollouts"])
+        // The test's own thread count is the other one, so the counts prove that the command ran as --threads asks.
+        for out in ["a", "b"] {
+            let offCaller = try Parallel.observingWorkers(threadCount: 1) {
+                try Self.train(scratch, out: out, ["--threads", "2", "--dump-rollouts"])
+            }.chunksOffCaller
+            #expect(offCaller > 0, "run \(out): no chunk ran off the caller with --threads 2")
+        }
+        let offCaller = try Parallel.observingWorkers(threadCount: 2) {
+            try Self.train(scratch, out: "c", ["--threads", "1", "--dump-rollouts"])
+        }.chunksOffCaller
+        #expect(offCaller == 0, "\(offCaller) chunks ran off the caller with --threads 1")
         let a = scratch.appendingPathComponent("a")
         let checkpoint = "checkpoint-step-2.safetensors"
         let lines = try Self.metrics(a)

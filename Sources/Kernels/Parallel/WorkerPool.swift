@@ -6,7 +6,9 @@ import Glibc
 
 /// A small persistent pool of worker threads behind `Parallel.forEachChunk`.
 ///
-/// One job runs at a time (`busy`). The caller writes the job's fields, then publishes it by storing
+/// One job runs at a time: bit 0 of `busy` is set while one runs, and the bits above count the callers waiting
+/// for the pool (`beginJobWaiting`, for tests); a caller that does not wait only takes the pool when it is free
+/// and nobody waits, so waiting callers are not overtaken. The caller writes the job's fields, then publishes it by storing
 /// `state = generation << 1 | open`; it claims chunks itself alongside the workers through the atomic
 /// `nextChunk` counter. A worker joins by incrementing `participants` and then checking that `state` is still
 /// the one it saw; the caller closes the job by clearing the open bit and then waits for `participants` to
@@ -34,7 +36,7 @@ final class WorkerPool: @unchecked Sendable {
     private let padding2: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
     private let participants = Atomic<Int>(0)
     private let padding3: CacheLinePadding = (0, 0, 0, 0, 0, 0, 0, 0)
-    private let busy = Atomic<Bool>(false)
+    private let busy = Atomic<Int>(0)
     private var generation = 0
     private var workerCount = 0
 
@@ -51,13 +53,32 @@ final class WorkerPool: @unchecked Sendable {
         pthread_cond_init(jobFinished, nil)
     }
 
-    /// Claims the pool for one job; false if a job is already running (nested or concurrent call).
+    /// Claims the pool for one job; false if a job is already running (nested or concurrent call) or a
+    /// caller waits for the pool.
     func tryBeginJob() -> Bool {
-        busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        busy.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
     }
 
-    /// Runs `body` for chunks `0..<count` on the caller and up to `helpers` workers; requires `tryBeginJob()`.
-    func run(count: Int, helpers: Int, _ body: @escaping (Int) -> Void) {
+    /// Claims the pool for one job, waiting (yielding the processor) while another caller's job runs. Must
+    /// not be called from inside a job of this pool: it would wait for itself.
+    func beginJobWaiting() {
+        var current = busy.wrappingAdd(2, ordering: .relaxed).newValue
+        while true {
+            if current & 1 == 0 {
+                let (exchanged, found) = busy.compareExchange(expected: current, desired: current - 1, ordering: .acquiring)
+                if exchanged { return }
+                current = found
+            } else {
+                sched_yield()
+                current = busy.load(ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Runs `body` for chunks `0..<count` on the caller and up to `helpers` workers, and returns how many
+    /// chunks the workers ran; requires `tryBeginJob()` or `beginJobWaiting()`. With `firstChunkToAWorker`,
+    /// the caller claims no chunk before a worker has claimed one (`helpers` must be positive).
+    func run(count: Int, helpers: Int, firstChunkToAWorker: Bool, _ body: @escaping (Int) -> Void) -> Int {
         while workerCount < helpers { startWorker(index: workerCount); workerCount += 1 }
         self.body = body
         chunkCount = count
@@ -72,21 +93,29 @@ final class WorkerPool: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
         }
 
-        work(body, count: count)
+        if firstChunkToAWorker {
+            while nextChunk.load(ordering: .relaxed) == 0 { sched_yield() }
+        }
+        let chunksOnCaller = work(body, count: count)
         waitUntilAllChunksAreDone(count: count)
 
         state.store(generation << 1, ordering: .sequentiallyConsistent)
         while participants.load(ordering: .sequentiallyConsistent) != 0 { sched_yield() }
         self.body = nil
-        busy.store(false, ordering: .releasing)
+        busy.wrappingSubtract(1, ordering: .releasing)
+        return count - chunksOnCaller
     }
 
-    /// Claims and runs chunks until none is left; wakes the caller if it sleeps when the last one finishes.
-    private func work(_ body: (Int) -> Void, count: Int) {
+    /// Claims and runs chunks until none is left, and returns how many it ran (a plain local count: free);
+    /// wakes the caller if it sleeps when the last one finishes.
+    @discardableResult
+    private func work(_ body: (Int) -> Void, count: Int) -> Int {
+        var ran = 0
         while true {
             let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
-            if chunk >= count { return }
+            if chunk >= count { return ran }
             body(chunk)
+            ran += 1
             if chunksDone.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue == count,
                callerSleeping.load(ordering: .sequentiallyConsistent) {
                 pthread_mutex_lock(mutex)
