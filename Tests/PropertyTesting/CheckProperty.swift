@@ -11,6 +11,8 @@ import Darwin
 // precondition failure, an index out of range), the process dies before the library can print its replay
 // seed; so each input is recorded, task-locally and without formatting it, while its body runs, and a handler
 // of the trap signals prints it (the test, then the input) before the crash proceeds as it would have.
+// One overload per number of generators, as the library has: a parameter pack over `Generator` crashes the
+// compiler (swift-property-based's PropertyCheck+Pack.swift says so), so the arities are spelled out.
 
 /// `propertyCheck` with 1 generator, reporting the input of a body that traps.
 public func checkProperty<InA, OutA>(
