@@ -136,20 +136,41 @@ struct PolicyLossTests {
         }
     }
 
-    @Test("arguments outside their ranges stop with a precondition: ε < 0, c ≤ 1, mismatched lengths, a part larger than its normalizer's batch")
+    @Test("arguments outside their ranges stop with a message naming the function, the argument and its range: ε < 0, c ≤ 1 (NaN too), mismatched lengths, a part larger than its normalizer's batch")
     func preconditions() async {
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(epsilonLow: -0.01) }
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(epsilonHigh: -1) }
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(dualClip: 1) }
-        await #expect(processExitsWith: .failure) {
-            _ = PolicyLoss<Double>(
-                ratios: [[1, 1]], advantages: [[1]], masks: [[true, true]],
-                normalizer: LossNormalizer(wholeBatchMasks: [[true, true]]))
-        }
-        await #expect(processExitsWith: .failure) {
-            _ = PolicyLoss<Double>(
-                ratios: [[1, 1]], advantages: [[1, 1]], masks: [[true, true]],
-                normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
-        }
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(epsilonLow: -0.01)
+            }, says: "ClippedSurrogate: epsilonLow must be ≥ 0, got -0.01")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(epsilonHigh: -1)
+            }, says: "ClippedSurrogate: epsilonHigh must be ≥ 0, got -1.0")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(dualClip: 1)
+            }, says: "ClippedSurrogate: dualClip must be > 1, got 1.0")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(dualClip: .nan)
+            }, says: "ClippedSurrogate: dualClip must be > 1, got nan")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    ratios: [[1, 1]], advantages: [[1]], masks: [[true, true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true, true]]))
+            }, says: "PolicyLoss: advantages[0] has 1 tokens, masks[0] has 2")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    logProbabilities: [[0]], oldLogProbabilities: [[0], [0]], advantages: [[1]], masks: [[true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "PolicyLoss: oldLogProbabilities has 2 sequences, masks has 1")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    ratios: [[1, 1]], advantages: [[1, 1]], masks: [[true, true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "LossNormalizer.aggregate: a part with 1 sequences and 2 valid tokens cannot belong to a batch of 1 sequences and 1 tokens")
     }
 }
