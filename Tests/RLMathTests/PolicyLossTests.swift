@@ -43,6 +43,29 @@ struct PolicyLossTests {
         }
     }
 
+    /// The region is decided by comparing r with the clip bounds, not the two products; rounding is monotone,
+    /// so in Float this gives the very bits of evaluating the max (and the min with −A·c) — checked on the
+    /// neighbours of every boundary, zeros of both signs, subnormals, and products that overflow.
+    @Test("in Float the loss has the same bits as evaluating max(−A·r, −A·clip(r, 1 − ε_low, 1 + ε_high)), and its min with −A·c under a dual clip, on edge values")
+    func floatLossIsTheMax() {
+        let tiny = Float.leastNonzeroMagnitude
+        for surrogate in [ClippedSurrogate<Float>(), .ppo, ClippedSurrogate(dualClip: 3), ClippedSurrogate(epsilonLow: 0, epsilonHigh: 0, dualClip: 1.5)] {
+            let lower = 1 - surrogate.epsilonLow, upper = 1 + surrogate.epsilonHigh
+            let anchors: [Float] = [0, tiny, 1, lower, upper, 3, 1.5, 4.85165195e8, .greatestFiniteMagnitude]
+            let ratios = anchors.flatMap { [$0.nextDown, $0, $0.nextUp] }.filter { $0 >= 0 && $0.isFinite }
+            let magnitudes: [Float] = [0, tiny, 1e-30, 0.75, 1, 9 / 8, 3e38, .greatestFiniteMagnitude]
+            let advantages = magnitudes.flatMap { [$0, -$0] }
+            for r in ratios {
+                for a in advantages {
+                    var expected = max(-a * r, -a * min(max(r, lower), upper))
+                    if let c = surrogate.dualClip, a < 0 { expected = min(expected, -a * c) }
+                    let loss = surrogate.term(ratio: r, advantage: a).loss
+                    #expect(loss.bitPattern == expected.bitPattern, "r \(r), A \(a), ε \(surrogate.epsilonLow) \(surrogate.epsilonHigh), c \(String(describing: surrogate.dualClip)): \(loss) vs \(expected)")
+                }
+            }
+        }
+    }
+
     @Test("clip fractions count exactly the valid tokens with A > 0, r > 1 + ε_high (upper), A < 0, r < 1 − ε_low (lower) and A < 0, r > c (dual clip), over the whole batch's N")
     func clipFractions() async {
         await propertyCheck(count: 100, input: Self.seed) { seed in
