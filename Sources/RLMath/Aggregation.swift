@@ -34,9 +34,9 @@ public struct LossNormalizer: Sendable, Hashable {
         tokenCount = lengths.reduce(0, +)
         sequenceCount = masks.count
         if let correct {
-            precondition(
+            require(
                 correct.count == masks.count,
-                "correct has \(correct.count) entries, wholeBatchMasks has \(masks.count) sequences")
+                "LossNormalizer: correct has \(correct.count) entries, wholeBatchMasks has \(masks.count) sequences")
             positiveTokenCount = zip(lengths, correct).reduce(0) { $0 + ($1.1 ? $1.0 : 0) }
         } else {
             positiveTokenCount = nil
@@ -71,11 +71,11 @@ public struct LossNormalizer: Sendable, Hashable {
     public func aggregate<S: RLScalar>(
         _ values: [[S]], masks: [[Bool]], _ aggregation: LossAggregation
     ) -> Aggregate<S> {
-        TokenLayout.require(values, named: "values", matches: masks)
+        TokenLayout.require(values, named: "values", matches: masks, in: "LossNormalizer.aggregate")
         let lengths = masks.map(TokenLayout.validCount)
-        precondition(
+        require(
             masks.count <= sequenceCount && lengths.reduce(0, +) <= tokenCount,
-            "a part with \(masks.count) sequences and \(lengths.reduce(0, +)) valid tokens cannot belong to a batch " +
+            "LossNormalizer.aggregate: a part with \(masks.count) sequences and \(lengths.reduce(0, +)) valid tokens cannot belong to a batch " +
                 "of \(sequenceCount) sequences and \(tokenCount) tokens: build the LossNormalizer from the whole batch")
         var total = S.zero
         var weights: [[S]] = []
@@ -98,17 +98,18 @@ public struct Aggregate<S: RLScalar>: Sendable {
 }
 
 /// The shape checks every per-token loss input goes through: as many sequences as masks, and each sequence
-/// as long as its mask.
+/// as long as its mask; a mismatch stops with a message naming `function`, the argument and both lengths.
 enum TokenLayout {
     /// Number of valid tokens of one mask.
     static func validCount(_ mask: [Bool]) -> Int { mask.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
-    static func require<T>(_ values: [[T]], named name: String, matches masks: [[Bool]]) {
-        precondition(values.count == masks.count, "\(name) has \(values.count) sequences, masks has \(masks.count)")
+    static func require<T>(_ values: [[T]], named name: String, matches masks: [[Bool]], in function: String) {
+        RLMath.require(
+            values.count == masks.count, "\(function): \(name) has \(values.count) sequences, masks has \(masks.count)")
         for i in values.indices {
-            precondition(
+            RLMath.require(
                 values[i].count == masks[i].count,
-                "\(name)[\(i)] has \(values[i].count) tokens, masks[\(i)] has \(masks[i].count)")
+                "\(function): \(name)[\(i)] has \(values[i].count) tokens, masks[\(i)] has \(masks[i].count)")
         }
     }
 }

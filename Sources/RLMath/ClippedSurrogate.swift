@@ -40,9 +40,9 @@ public struct ClippedSurrogate<S: RLScalar>: Sendable {
     /// Defaults are VAPO's and DAPO's Clip-Higher (0.2, 0.28, no dual clip), built as the exact fractions
     /// 1/5 and 7/25 (so a rational scalar gets the true values and Float the correctly rounded ones).
     public init(epsilonLow: S = S(1) / S(5), epsilonHigh: S = S(7) / S(25), dualClip: S? = nil) {
-        precondition(epsilonLow >= .zero, "epsilonLow must be ≥ 0, got \(epsilonLow)")
-        precondition(epsilonHigh >= .zero, "epsilonHigh must be ≥ 0, got \(epsilonHigh)")
-        if let dualClip { precondition(dualClip > .one, "dualClip must be > 1, got \(dualClip)") }
+        require(epsilonLow >= .zero, "ClippedSurrogate: epsilonLow must be ≥ 0, got \(epsilonLow)")
+        require(epsilonHigh >= .zero, "ClippedSurrogate: epsilonHigh must be ≥ 0, got \(epsilonHigh)")
+        if let dualClip { require(dualClip > .one, "ClippedSurrogate: dualClip must be > 1, got \(dualClip)") }
         self.epsilonLow = epsilonLow
         self.epsilonHigh = epsilonHigh
         self.dualClip = dualClip

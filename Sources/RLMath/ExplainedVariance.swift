@@ -10,8 +10,8 @@
 ///
 /// It is not additive over parts: pass the whole batch. The mean of micro-batch EVs is a different number.
 public func explainedVariance<S: RLScalar>(values: [[S]], returns: [[S]], masks: [[Bool]]) -> S {
-    TokenLayout.require(values, named: "values", matches: masks)
-    TokenLayout.require(returns, named: "returns", matches: masks)
+    TokenLayout.require(values, named: "values", matches: masks, in: "explainedVariance")
+    TokenLayout.require(returns, named: "returns", matches: masks, in: "explainedVariance")
     var pairs: [(r: S, d: S)] = []
     for i in masks.indices {
         for t in masks[i].indices where masks[i][t] { pairs.append((returns[i][t], returns[i][t] - values[i][t])) }

@@ -36,8 +36,8 @@ public struct PolicyLoss<S: RLScalar>: TokenLoss {
         ratios: [[S]], advantages: [[S]], masks: [[Bool]], surrogate: ClippedSurrogate<S> = ClippedSurrogate(),
         aggregation: LossAggregation = .tokenLevel, normalizer: LossNormalizer
     ) {
-        TokenLayout.require(ratios, named: "ratios", matches: masks)
-        TokenLayout.require(advantages, named: "advantages", matches: masks)
+        TokenLayout.require(ratios, named: "ratios", matches: masks, in: "PolicyLoss")
+        TokenLayout.require(advantages, named: "advantages", matches: masks, in: "PolicyLoss")
         self.init(masks: masks, aggregation: aggregation, normalizer: normalizer, approximateKL: nil) { i, t in
             surrogate.term(ratio: ratios[i][t], advantage: advantages[i][t])
         }
@@ -75,9 +75,9 @@ extension PolicyLoss where S: RLRealScalar {
         surrogate: ClippedSurrogate<S> = ClippedSurrogate(), aggregation: LossAggregation = .tokenLevel,
         normalizer: LossNormalizer
     ) {
-        TokenLayout.require(logProbabilities, named: "logProbabilities", matches: masks)
-        TokenLayout.require(oldLogProbabilities, named: "oldLogProbabilities", matches: masks)
-        TokenLayout.require(advantages, named: "advantages", matches: masks)
+        TokenLayout.require(logProbabilities, named: "logProbabilities", matches: masks, in: "PolicyLoss")
+        TokenLayout.require(oldLogProbabilities, named: "oldLogProbabilities", matches: masks, in: "PolicyLoss")
+        TokenLayout.require(advantages, named: "advantages", matches: masks, in: "PolicyLoss")
         let logRatioDrop = zip(oldLogProbabilities, logProbabilities).map { zip($0, $1).map(-) }
         let kl = normalizer.aggregate(logRatioDrop, masks: masks, .tokenLevel).value
         self.init(masks: masks, aggregation: aggregation, normalizer: normalizer, approximateKL: kl) { i, t in

@@ -11,15 +11,17 @@ public struct PositiveExampleLoss<S: RLScalar>: TokenLoss {
 
     /// `correct[i]` says whether response i of this part is correct (T); masked positions are never read.
     public init(logProbabilities: [[S]], masks: [[Bool]], correct: [Bool], normalizer: LossNormalizer) {
-        TokenLayout.require(logProbabilities, named: "logProbabilities", matches: masks)
-        precondition(correct.count == masks.count, "correct has \(correct.count) entries, masks has \(masks.count)")
+        TokenLayout.require(logProbabilities, named: "logProbabilities", matches: masks, in: "PositiveExampleLoss")
+        require(
+            correct.count == masks.count,
+            "PositiveExampleLoss: correct has \(correct.count) entries, masks has \(masks.count)")
         guard let positiveTokens = normalizer.positiveTokenCount else {
-            preconditionFailure("the positive-example loss needs a LossNormalizer built with correct:")
+            fatalError("PositiveExampleLoss: normalizer must be a LossNormalizer built with correct:")
         }
         let correctTokens = zip(masks, correct).reduce(0) { $0 + ($1.1 ? TokenLayout.validCount($1.0) : 0) }
-        precondition(
+        require(
             correctTokens <= positiveTokens,
-            "a part with \(correctTokens) valid tokens of correct responses cannot belong to a batch with " +
+            "PositiveExampleLoss: a part with \(correctTokens) valid tokens of correct responses cannot belong to a batch with " +
                 "\(positiveTokens): build the LossNormalizer from the whole batch")
         // The positive examples form their own batch: its token-level normalizer has N = N_T.
         let positives = LossNormalizer(
@@ -45,10 +47,10 @@ public struct ActorLoss<S: RLScalar>: TokenLoss {
     public init(
         policy: PolicyLoss<S>, positiveExample: PositiveExampleLoss<S>, positiveExampleWeight weight: S = S(1) / S(10)
     ) {
-        precondition(weight >= .zero, "positiveExampleWeight must be ≥ 0, got \(weight)")
+        require(weight >= .zero, "ActorLoss: positiveExampleWeight must be ≥ 0, got \(weight)")
         TokenLayout.require(
             positiveExample.gradient, named: "positiveExample.gradient",
-            matches: policy.gradient.map { $0.map { _ in true } })
+            matches: policy.gradient.map { $0.map { _ in true } }, in: "ActorLoss")
         self.policy = policy
         self.positiveExample = positiveExample
         positiveExampleWeight = weight

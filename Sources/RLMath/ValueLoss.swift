@@ -7,7 +7,7 @@ public struct ValueClipping<S: RLScalar>: Sendable {
     public let range: S
 
     public init(oldValues: [[S]], range: S = S(1) / S(2)) {
-        precondition(range >= .zero, "value clip range must be ≥ 0, got \(range)")
+        require(range >= .zero, "ValueClipping: range must be ≥ 0, got \(range)")
         self.oldValues = oldValues
         self.range = range
     }
@@ -33,9 +33,9 @@ public struct ValueLoss<S: RLScalar>: TokenLoss {
         values: [[S]], returns: [[S]], masks: [[Bool]], clipping: ValueClipping<S>? = nil,
         aggregation: LossAggregation = .tokenLevel, normalizer: LossNormalizer
     ) {
-        TokenLayout.require(values, named: "values", matches: masks)
-        TokenLayout.require(returns, named: "returns", matches: masks)
-        if let clipping { TokenLayout.require(clipping.oldValues, named: "clipping.oldValues", matches: masks) }
+        TokenLayout.require(values, named: "values", matches: masks, in: "ValueLoss")
+        TokenLayout.require(returns, named: "returns", matches: masks, in: "ValueLoss")
+        if let clipping { TokenLayout.require(clipping.oldValues, named: "clipping.oldValues", matches: masks, in: "ValueLoss") }
         let half = S.one / S(2)
         var squares = [[S]](), slopes = [[S]](), clipped = [[S]]()
         for i in masks.indices {

@@ -44,6 +44,29 @@ struct PolicyLossTests {
         }
     }
 
+    /// The region is decided by comparing r with the clip bounds, not the two products; rounding is monotone,
+    /// so in Float this gives the very bits of evaluating the max (and the min with −A·c) — checked on the
+    /// neighbours of every boundary, zeros of both signs, subnormals, and products that overflow.
+    @Test("in Float the loss has the same bits as evaluating max(−A·r, −A·clip(r, 1 − ε_low, 1 + ε_high)), and its min with −A·c under a dual clip, on edge values")
+    func floatLossIsTheMax() {
+        let tiny = Float.leastNonzeroMagnitude
+        for surrogate in [ClippedSurrogate<Float>(), .ppo, ClippedSurrogate(dualClip: 3), ClippedSurrogate(epsilonLow: 0, epsilonHigh: 0, dualClip: 1.5)] {
+            let lower = 1 - surrogate.epsilonLow, upper = 1 + surrogate.epsilonHigh
+            let anchors: [Float] = [0, tiny, 1, lower, upper, 3, 1.5, 4.85165195e8, .greatestFiniteMagnitude]
+            let ratios = anchors.flatMap { [$0.nextDown, $0, $0.nextUp] }.filter { $0 >= 0 && $0.isFinite }
+            let magnitudes: [Float] = [0, tiny, 1e-30, 0.75, 1, 9 / 8, 3e38, .greatestFiniteMagnitude]
+            let advantages = magnitudes.flatMap { [$0, -$0] }
+            for r in ratios {
+                for a in advantages {
+                    var expected = max(-a * r, -a * min(max(r, lower), upper))
+                    if let c = surrogate.dualClip, a < 0 { expected = min(expected, -a * c) }
+                    let loss = surrogate.term(ratio: r, advantage: a).loss
+                    #expect(loss.bitPattern == expected.bitPattern, "r \(r), A \(a), ε \(surrogate.epsilonLow) \(surrogate.epsilonHigh), c \(String(describing: surrogate.dualClip)): \(loss) vs \(expected)")
+                }
+            }
+        }
+    }
+
     @Test("clip fractions count exactly the valid tokens with A > 0, r > 1 + ε_high (upper), A < 0, r < 1 − ε_low (lower) and A < 0, r > c (dual clip), over the whole batch's N")
     func clipFractions() async {
         await checkProperty(count: 100, input: Self.seed) { seed in
@@ -137,20 +160,41 @@ struct PolicyLossTests {
         }
     }
 
-    @Test("arguments outside their ranges stop with a precondition: ε < 0, c ≤ 1, mismatched lengths, a part larger than its normalizer's batch")
+    @Test("arguments outside their ranges stop with a message naming the function, the argument and its range: ε < 0, c ≤ 1 (NaN too), mismatched lengths, a part larger than its normalizer's batch")
     func preconditions() async {
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(epsilonLow: -0.01) }
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(epsilonHigh: -1) }
-        await #expect(processExitsWith: .failure) { _ = ClippedSurrogate<Double>(dualClip: 1) }
-        await #expect(processExitsWith: .failure) {
-            _ = PolicyLoss<Double>(
-                ratios: [[1, 1]], advantages: [[1]], masks: [[true, true]],
-                normalizer: LossNormalizer(wholeBatchMasks: [[true, true]]))
-        }
-        await #expect(processExitsWith: .failure) {
-            _ = PolicyLoss<Double>(
-                ratios: [[1, 1]], advantages: [[1, 1]], masks: [[true, true]],
-                normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
-        }
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(epsilonLow: -0.01)
+            }, says: "ClippedSurrogate: epsilonLow must be ≥ 0, got -0.01")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(epsilonHigh: -1)
+            }, says: "ClippedSurrogate: epsilonHigh must be ≥ 0, got -1.0")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(dualClip: 1)
+            }, says: "ClippedSurrogate: dualClip must be > 1, got 1.0")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ClippedSurrogate<Double>(dualClip: .nan)
+            }, says: "ClippedSurrogate: dualClip must be > 1, got nan")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    ratios: [[1, 1]], advantages: [[1]], masks: [[true, true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true, true]]))
+            }, says: "PolicyLoss: advantages[0] has 1 tokens, masks[0] has 2")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    logProbabilities: [[0]], oldLogProbabilities: [[0], [0]], advantages: [[1]], masks: [[true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "PolicyLoss: oldLogProbabilities has 2 sequences, masks has 1")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PolicyLoss<Double>(
+                    ratios: [[1, 1]], advantages: [[1, 1]], masks: [[true, true]],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "LossNormalizer.aggregate: a part with 1 sequences and 2 valid tokens cannot belong to a batch of 1 sequences and 1 tokens")
     }
 }

@@ -67,23 +67,42 @@ struct PositiveExampleLossTests {
         }
     }
 
-    @Test("μ < 0, a normalizer built without correctness, and mismatched lengths stop with a precondition")
+    @Test("μ < 0, a normalizer built without correctness, mismatched lengths and a value clip range < 0 stop with a message naming the function, the argument and its range")
     func preconditions() async {
-        await #expect(processExitsWith: .failure) {
-            let normalizer = LossNormalizer(wholeBatchMasks: [[true]], correct: [true])
-            let nll = PositiveExampleLoss<Double>(logProbabilities: [[-1]], masks: [[true]], correct: [true], normalizer: normalizer)
-            let policy = PolicyLoss<Double>(ratios: [[1]], advantages: [[1]], masks: [[true]], normalizer: normalizer)
-            _ = ActorLoss(policy: policy, positiveExample: nll, positiveExampleWeight: -0.1)
-        }
-        await #expect(processExitsWith: .failure) {
-            _ = PositiveExampleLoss<Double>(
-                logProbabilities: [[-1]], masks: [[true]], correct: [true], normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
-        }
-        await #expect(processExitsWith: .failure) {
-            _ = PositiveExampleLoss<Double>(
-                logProbabilities: [[-1]], masks: [[true]], correct: [true, false],
-                normalizer: LossNormalizer(wholeBatchMasks: [[true]], correct: [true]))
-        }
-        await #expect(processExitsWith: .failure) { _ = ValueClipping<Double>(oldValues: [[0]], range: -0.5) }
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let normalizer = LossNormalizer(wholeBatchMasks: [[true]], correct: [true])
+                let nll = PositiveExampleLoss<Double>(logProbabilities: [[-1]], masks: [[true]], correct: [true], normalizer: normalizer)
+                let policy = PolicyLoss<Double>(ratios: [[1]], advantages: [[1]], masks: [[true]], normalizer: normalizer)
+                _ = ActorLoss(policy: policy, positiveExample: nll, positiveExampleWeight: -0.1)
+            }, says: "ActorLoss: positiveExampleWeight must be ≥ 0, got -0.1")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PositiveExampleLoss<Double>(
+                    logProbabilities: [[-1]], masks: [[true]], correct: [true], normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "PositiveExampleLoss: normalizer must be a LossNormalizer built with correct:")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = PositiveExampleLoss<Double>(
+                    logProbabilities: [[-1]], masks: [[true]], correct: [true, false],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]], correct: [true]))
+            }, says: "PositiveExampleLoss: correct has 2 entries, masks has 1")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = LossNormalizer(wholeBatchMasks: [[true]], correct: [true, false])
+            }, says: "LossNormalizer: correct has 2 entries, wholeBatchMasks has 1 sequences")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ValueClipping<Double>(oldValues: [[0]], range: -0.5)
+            }, says: "ValueClipping: range must be ≥ 0, got -0.5")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = ValueLoss<Double>(
+                    values: [[0]], returns: [[0, 1]], masks: [[true]], normalizer: LossNormalizer(wholeBatchMasks: [[true]]))
+            }, says: "ValueLoss: returns[0] has 2 tokens, masks[0] has 1")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = explainedVariance(values: [[Double(0)]], returns: [], masks: [[true]])
+            }, says: "explainedVariance: returns has 0 sequences, masks has 1")
     }
 }

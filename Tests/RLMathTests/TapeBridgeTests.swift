@@ -9,6 +9,21 @@ import Testing
 struct TapeBridgeTests {
     static let seed = Gen.int(in: 0...1_000_000)
 
+    @Test("sequenceRows and recordingLoss stop on an input that is not [sequences, tokens], or a loss laid out otherwise, with a message naming the function and the shapes")
+    func shapeChecks() async {
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                _ = Tensor<Double>(shape: [2], scalars: [0, 0]).sequenceRows
+            }, says: "sequenceRows needs a [sequences, tokens] tensor, got shape [2]")
+        PreconditionTests.expect(
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+                let loss = PositiveExampleLoss<Double>(
+                    logProbabilities: [[-1]], masks: [[true]], correct: [true],
+                    normalizer: LossNormalizer(wholeBatchMasks: [[true]], correct: [true]))
+                _ = Tensor<Double>(shape: [1, 2], scalars: [0, 0]).recordingLoss(loss)
+            }, says: "recordingLoss: the loss's gradient is not laid out as the input [1, 2]")
+    }
+
     /// "Bit for bit" up to the sign of zero: the tape accumulates into zeroed buffers and 0 + (−0) = +0.
     @Test("recordingLoss gives the loss's value and hands its gradient to the tape bit for bit, in Float")
     func bitForBit() async {

@@ -114,6 +114,27 @@ struct ValueLossTests {
         }
     }
 
+    /// Two ways a Float denominator could go wrong: seven returns of 0.1 have the computed mean 0.10000001, so
+    /// Σ(R − R̄)² would be a tiny positive number; returns 0 and 1e-30 differ, but (5e-31)² underflows, so
+    /// Σ(R − R̄)² is exactly 0. In both the values are far from the returns, so dividing would give a huge
+    /// negative number, −∞ or NaN.
+    @Test("explained variance in Float: equal returns whose computed mean differs from them, and returns whose squared deviations underflow to 0, give exactly +0")
+    func explainedVarianceFloatDenominators() {
+        let tenths = [Float](repeating: 0.1, count: 7)
+        #expect(tenths.reduce(0, +) / 7 != 0.1)
+        let spread: [Float] = [0, 1, 2, 3, 4, 5, 6]
+        let equal = explainedVariance(values: [spread], returns: [tenths], masks: [spread.map { _ in true }])
+        #expect(equal.bitPattern == Float(0).bitPattern, "\(equal)")
+
+        let returns: [Float] = [0, 1e-30]
+        let mean = (returns[0] + returns[1]) / 2
+        #expect(returns[0] != returns[1] && (returns[1] - mean) * (returns[1] - mean) == 0)
+        for values in [[Float(-1), 0], [0, 1e-30], [3, -2]] {
+            let underflow = explainedVariance(values: [values], returns: [returns], masks: [[true, true]])
+            #expect(underflow.bitPattern == Float(0).bitPattern, "V \(values): \(underflow)")
+        }
+    }
+
     /// EV is a function of the batch's valid (V, R) pairs alone, not additive over parts: it must be
     /// computed over the whole batch (an example: two micro-batches of EV 0 make a batch of EV 4/5).
     @Test("explained variance depends only on the multiset of valid (V, R) pairs, and the mean of micro-batch EVs is a different number")

@@ -137,6 +137,23 @@ struct GPTConfigurationCodingTests {
         #expect(try JSONDecoder().decode(GPTConfiguration.self, from: JSONEncoder().encode(full)) == full)
     }
 
+    @Test("decoding does not validate: an out-of-range configuration decodes as written, and only validated() refuses it")
+    func decodingDoesNotValidate() throws {
+        let cases: [(json: String, configuration: GPTConfiguration, field: String, value: Int, allowed: String)] = [
+            (#"{"layers": 0}"#, GPTConfiguration(layers: 0), "layers", 0, "1...128"),
+            (#"{"width": 100000}"#, GPTConfiguration(width: 100_000), "width", 100_000, "1...4096"),
+            (#"{"width": 130, "heads": 4}"#, GPTConfiguration(width: 130, heads: 4), "heads", 4, "a divisor of width 130"),
+            (#"{"tokenFeatures": -1}"#, GPTConfiguration(tokenFeatures: -1), "tokenFeatures", -1, "0...256"),
+        ]
+        for (json, configuration, field, value, allowed) in cases {
+            let decoded = try JSONDecoder().decode(GPTConfiguration.self, from: Data(json.utf8))
+            #expect(decoded == configuration, "\(json)")
+            #expect(throws: GPTConfigurationError.outOfRange(field: field, value: value, allowed: allowed)) {
+                try decoded.validated()
+            }
+        }
+    }
+
     @Test("the Float model's logits and gradients agree with the Double model's on the same parameters to Float accuracy (1e-4 relative)")
     func floatAgreesWithDouble() {
         let configuration = Fixtures.small

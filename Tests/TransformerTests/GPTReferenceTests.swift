@@ -56,7 +56,7 @@ struct GPTReferenceTests {
         }
     }
 
-    @Test("log-probabilities and entropies of response tokens match the plain-loop softmax at the previous position, are 0 outside the response, and differentiate as finite differences say")
+    @Test("log-probabilities and entropies of response tokens match the plain-loop softmax at the previous position, are +0 outside the response (so are the top log-probabilities), and differentiate as finite differences say")
     func tokenLogProbabilities() {
         let configuration = Fixtures.small
         let values = Fixtures.randomParameters(configuration, head: .languageModel, seed: 4)
@@ -82,7 +82,11 @@ struct GPTReferenceTests {
         }
         #expect(relativeError(result.logProbabilities.scalars, expectedLogp) <= Self.forwardTolerance)
         #expect(relativeError(result.entropies.scalars, expectedEntropy) <= Self.forwardTolerance)
-        #expect(zip(result.logProbabilities.scalars, mask).allSatisfy { $1 != 0 || $0.bitPattern == 0 })
+        // Outside the response every per-token output is +0 (bit pattern 0, not −0): selection, not multiplication.
+        for (name, output) in [("logp", result.logProbabilities), ("entropy", result.entropies), ("top", result.topLogProbabilities)] {
+            #expect(output.shape == [batch, length])
+            #expect(zip(output.scalars, mask).allSatisfy { $1 != 0 || $0.bitPattern == 0 }, "\(name)")
+        }
 
         // Gradient of Σ logp·a + Σ entropy·c with fixed random weights a, c, checked on a subset of parameters.
         var random = TestRandom(seed: 6)
