@@ -87,9 +87,11 @@ extension Trainer {
         try reader.requireAllRead()
     }
 
+    /// A copy of `tensor` as stored: parameters are updated in place by later steps, and a checkpoint is a
+    /// snapshot of the moment it was taken.
     static func stored(_ tensor: Tensor<Scalar>) -> StoredTensor {
-        if let float = tensor as? Tensor<Float> { return .float(float) }
-        if let double = tensor as? Tensor<Double> { return .double(double) }
+        if let float = tensor as? Tensor<Float> { return .float(Tensor(shape: float.shape, scalars: float.scalars)) }
+        if let double = tensor as? Tensor<Double> { return .double(Tensor(shape: double.shape, scalars: double.scalars)) }
         return .double(Tensor(shape: tensor.shape, scalars: tensor.scalars.map { Double($0) }))
     }
 

@@ -53,6 +53,19 @@ struct TrainerResumeTests {
         #expect(metrics == expected)
     }
 
+    @Test("a checkpoint is a snapshot: steps taken after it leave its tensors as they were, and its bytes those of the state it was taken from")
+    func checkpointIsASnapshot() throws {
+        let trainer = try Self.fresh(Fixtures.configuration("vapo"))
+        _ = try trainer.step()
+        let taken = trainer.checkpoint()
+        let bits = taken.tensors.map { $0.tensor.floatTensor!.scalars.map(\.bitPattern) }
+        _ = try trainer.step()
+        #expect(taken.tensors.map { $0.tensor.floatTensor!.scalars.map(\.bitPattern) } == bits)
+        let stoppedAtOne = try Self.fresh(Fixtures.configuration("vapo"))
+        _ = try stoppedAtOne.step()
+        #expect(try taken.encoded() == stoppedAtOne.checkpoint().encoded())
+    }
+
     @Test("the checkpoint holds every model, both optimizers' moments and step counts, the counters and the configuration")
     func checkpointContents() throws {
         let configuration = Fixtures.configuration("vapo")
