@@ -1,21 +1,28 @@
+/// The model update a numerical fault can stop: the two of an RL step, and the two of the critic's set-up.
+public enum FaultComponent: String, Sendable, Equatable {
+    case actor, critic
+    case rewardModel = "reward model"
+    case valuePretraining = "value pretraining"
+
+    /// Whether its steps are RL steps (numbered from 1, as in metrics.jsonl) rather than set-up steps (from 0).
+    var isRLUpdate: Bool { self == .actor || self == .critic }
+}
+
 /// Where a numerical fault happened: the component being updated and its step.
 public struct FaultSite: Sendable, Equatable, CustomStringConvertible {
-    /// "actor", "critic", "reward model" or "value pretraining".
-    public var component: String
+    /// The update that faulted.
+    public var component: FaultComponent
     /// The step: the RL step being run (1 for the first, as in metrics.jsonl), or the set-up phase's own step
     /// (0 for the first, as `reward_model/step` and `value_pretrain/step`).
     public var step: Int
 
-    public init(component: String, step: Int) {
+    public init(component: FaultComponent, step: Int) {
         self.component = component
         self.step = step
     }
 
     public var description: String {
-        switch component {
-        case "actor", "critic": "RL step \(step), \(component)"
-        default: "\(component) step \(step)"
-        }
+        component.isRLUpdate ? "RL step \(step), \(component.rawValue)" : "\(component.rawValue) step \(step)"
     }
 }
 

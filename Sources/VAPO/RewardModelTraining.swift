@@ -60,7 +60,7 @@ enum RewardModelTraining {
                 do {
                     norm = try optimizer.apply(
                         total, to: model.parameters, names: model.names, loss: batchLoss, lossName: "reward model loss",
-                        scheduleStep: step, site: FaultSite(component: "reward model", step: step))
+                        scheduleStep: step, site: FaultSite(component: .rewardModel, step: step))
                 } catch { throw .numerical(error) }
                 if let norm { norms.append(norm) } else { skipped += 1 }
             }

@@ -131,7 +131,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "rl/minibatches").child(completedSteps))
             if let returns = estimate.returns {
-                let site = FaultSite(component: "critic", step: completedSteps + 1)
+                let site = FaultSite(component: .critic, step: completedSteps + 1)
                 metrics.merge(try updateCritic(rollout: rollout, returns: returns, orders: orders, site: site), uniquingKeysWith: { $1 })
             }
             metrics.merge(try updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
@@ -214,7 +214,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             do {
                 norm = try actorOptimizer.apply(
                     result.gradients, to: policy.parameters, names: policy.names, loss: s.loss, lossName: "actor loss",
-                    scheduleStep: completedSteps, site: FaultSite(component: "actor", step: completedSteps + 1))
+                    scheduleStep: completedSteps, site: FaultSite(component: .actor, step: completedSteps + 1))
             } catch { throw .numerical(error) }
             guard let norm else {
                 skipped += 1

@@ -46,7 +46,7 @@ extension Trainer {
             let orders = epochMiniBatches(
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "value-pretraining/minibatches").child(step))
-            let update = try updateCritic(rollout: rollout, returns: returns, orders: orders, site: FaultSite(component: "value pretraining", step: step))
+            let update = try updateCritic(rollout: rollout, returns: returns, orders: orders, site: FaultSite(component: .valuePretraining, step: step))
             record["value_pretrain/grad_norm"] = update["critic/grad_norm"]
             record["value_pretrain/skipped_batches"] = update["critic/skipped_batches"]
             criticScheduleStep += 1

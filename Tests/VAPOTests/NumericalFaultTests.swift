@@ -31,7 +31,7 @@ struct NumericalFaultTests {
         configuration.actorLearningRate = 1e38
         let trainer = try TrainerResumeTests.fresh(configuration)
         let stop = Self.fault { _ = try trainer.step() }
-        #expect(stop?.fault.site == FaultSite(component: "actor", step: 1))
+        #expect(stop?.fault.site == FaultSite(component: .actor, step: 1))
         #expect(stop?.fault.tensor == "parameter token_embedding after the update")
         #expect(stop?.line.hasPrefix("numerical fault at RL step 1, actor: parameter token_embedding after the update is not finite") == true)
         #expect(stop?.line.contains("\n") == false)
@@ -44,7 +44,7 @@ struct NumericalFaultTests {
         configuration.rewardCorrect = 1e30
         configuration.rewardIncorrect = -1e30
         let stop = Self.fault { _ = try TrainerResumeTests.fresh(configuration).step() }
-        #expect(stop?.fault.site == FaultSite(component: "value pretraining", step: 0))
+        #expect(stop?.fault.site == FaultSite(component: .valuePretraining, step: 0))
         #expect(stop?.fault.tensor == "critic loss")
         #expect(stop?.line.hasPrefix("numerical fault at value pretraining step 0: critic loss is not finite") == true)
         configuration.skipNonFiniteBatches = true
