@@ -208,9 +208,11 @@ struct JSONParser {
 }
 
 /// Writes JSON text deterministically: no whitespace, and only `"`, `\` and control characters escaped
-/// (short forms where JSON has them, otherwise `\u00xx`), everything else as raw UTF-8.
-enum JSONWriter {
-    static func quoted(_ text: String) -> String {
+/// (short forms where JSON has them, otherwise `\u00xx`), everything else as raw UTF-8. The one JSON string
+/// writer of the package: checkpoint headers, metrics and rollout dumps all quote through it.
+public enum JSONWriter {
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

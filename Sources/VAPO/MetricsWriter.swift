@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 
 /// Writes metrics as JSON lines, one object per step, `{"step": N, "data": {...}}` (verl's file logger),
@@ -37,22 +38,9 @@ public final class MetricsWriter {
 
     /// The JSON line of one step (without the newline).
     public static func line(step: Int, _ metrics: Metrics) -> String {
-        let fields = metrics.keys.sorted().map { "\(quoted($0)): \(number(metrics[$0]!))" }
+        let fields = metrics.keys.sorted().map { "\(JSONWriter.quoted($0)): \(number(metrics[$0]!))" }
         return "{\"step\": \(step), \"data\": {" + fields.joined(separator: ", ") + "}}"
     }
 
     static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }

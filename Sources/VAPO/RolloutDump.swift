@@ -1,3 +1,4 @@
+import Checkpoints
 import RLMath
 import Tasks
 
@@ -16,8 +17,8 @@ public enum RolloutDump {
             }
             let fields: [(String, String?)] = [
                 ("step", "\(step)"), ("group", "\(response.group)"),
-                ("prompt", MetricsWriter.quoted(response.problem.prompt)),
-                ("response", MetricsWriter.quoted((try? Tokenizer.decode(response.responseTokens)) ?? "")),
+                ("prompt", JSONWriter.quoted(response.problem.prompt)),
+                ("response", JSONWriter.quoted((try? Tokenizer.decode(response.responseTokens)) ?? "")),
                 ("correct", "\(response.correct)"), ("truncated", "\(response.truncated)"),
                 ("score", MetricsWriter.number(response.score)),
                 ("advantages", tokens(estimate?.advantages[i])), ("values", tokens(rollout.values?[i])),
