@@ -29,12 +29,13 @@ let package = Package(
     targets: [
         .target(name: "Kernels", swiftSettings: hostCPU),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: hostCPU),
-        .target(name: "RLMath", dependencies: ["Kernels", "Autograd"], swiftSettings: hostCPU),
+        .target(name: "RLMath", dependencies: ["Kernels"], swiftSettings: hostCPU),
+        .target(name: "RLTape", dependencies: ["RLMath", "Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(
-            name: "VAPO", dependencies: ["RLMath", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            name: "VAPO", dependencies: ["RLMath", "RLTape", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
             swiftSettings: hostCPU),
         .target(
             name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
@@ -79,7 +80,7 @@ let package = Package(
             swiftSettings: hostCPU),
         .testTarget(
             name: "RLMathTests",
-            dependencies: ["TestSupport", "RLMath", "ExactReferences", "Autograd", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TestSupport", "RLMath", "RLTape", "ExactReferences", "Autograd", "Kernels", "PropertyTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: hostCPU),
         .testTarget(
             name: "VerificationTests",

@@ -1,6 +1,7 @@
 import Autograd
 import Kernels
 import RLMath
+import RLTape
 import Transformer
 
 /// What the actor minimises on a mini-batch: the clipped surrogate (with the configured clip range and

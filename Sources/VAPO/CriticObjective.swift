@@ -1,6 +1,7 @@
 import Autograd
 import Kernels
 import RLMath
+import RLTape
 import Transformer
 
 /// What the critic minimises on a mini-batch: the value loss 0.5·agg((V − R)²), optionally clipped around the

@@ -1,6 +1,7 @@
 import Autograd
 import Kernels
 import RLMath
+import RLTape
 import Transformer
 
 /// A step's responses with everything the update reads, one entry per response, each array as long as that

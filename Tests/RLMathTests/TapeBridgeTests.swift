@@ -2,6 +2,7 @@ import Autograd
 import PropertyBased
 import PropertyTesting
 import RLMath
+import RLTape
 import Testing
 
 /// `Tensor.recordingLoss`: the production losses on the tape that training differentiates.

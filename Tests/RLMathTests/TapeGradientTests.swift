@@ -3,6 +3,7 @@ import ExactReferences
 import PropertyBased
 import PropertyTesting
 import RLMath
+import RLTape
 import Testing
 
 /// Each loss rebuilt from Autograd's primitive ops (ComposedLosses.swift) in Double, differentiated by the

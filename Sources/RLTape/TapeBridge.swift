@@ -1,9 +1,14 @@
 import Autograd
+import RLMath
+
+// The bridge from RLMath's exact, tape-free losses to Autograd's tape (Specs/rl-math.md, "On the tape"): its own
+// module, so that RLMath depends on Kernels' scalar protocols only and stays exact and generic.
 
 extension Tensor where Scalar: RLScalar {
     /// The rows of a [sequences, tokens] tensor as per-sequence arrays: the layout the RL losses take.
     public var sequenceRows: [[Scalar]] {
-        require(rank == 2, "sequenceRows needs a [sequences, tokens] tensor, got shape \(shape)")
+        // fatalError, not precondition: optimised builds print its message too.
+        if rank != 2 { fatalError("sequenceRows needs a [sequences, tokens] tensor, got shape \(shape)") }
         let flat = scalars, width = shape[1]
         return (0..<shape[0]).map { Array(flat[($0 * width)..<(($0 + 1) * width)]) }
     }
@@ -22,10 +27,10 @@ extension Tensor where Scalar: RLScalar {
     /// let gradients = tape.gradients(of: logp.recordingLoss(loss), withRespectTo: parameters)
     /// ```
     public func recordingLoss<Loss: TokenLoss>(_ loss: Loss) -> Tensor where Loss.Scalar == Scalar {
-        require(rank == 2, "recordingLoss needs a [sequences, tokens] input, got shape \(shape)")
-        require(
-            loss.gradient.count == shape[0] && loss.gradient.allSatisfy { $0.count == shape[1] },
-            "recordingLoss: the loss's gradient is not laid out as the input \(shape)")
+        if rank != 2 { fatalError("recordingLoss needs a [sequences, tokens] input, got shape \(shape)") }
+        if loss.gradient.count != shape[0] || !loss.gradient.allSatisfy({ $0.count == shape[1] }) {
+            fatalError("recordingLoss: the loss's gradient is not laid out as the input \(shape)")
+        }
         let gradient = Tensor(shape: shape, scalars: loss.gradient.flatMap { $0 })
         return Tensor.custom([self], output: Tensor(loss.value)) { g in [gradient * g] }
     }
