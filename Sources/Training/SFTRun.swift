@@ -79,10 +79,7 @@ public final class SFTRun {
         let problems = resolved.evaluationSet()
         let clock = ContinuousClock()
         let start = clock.now
-        func elapsed() -> Double {
-            let duration = start.duration(to: clock.now)
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
+        func elapsed() -> Double { seconds(start.duration(to: clock.now)) }
         stop = nil
         while stop == nil && trainer.step < c.steps {
             let update = trainer.trainStep()
@@ -123,8 +120,7 @@ public final class SFTRun {
         let clock = ContinuousClock()
         let start = clock.now
         let stop = try run.train(timeLimit: configuration.timeLimit) { record in if let line = record.progress { progress(line) } }
-        let duration = start.duration(to: clock.now)
-        let trainingSeconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        return Outcome(checkpoint: run.policy, report: try run.finalEvaluation(), stop: stop, trainingSeconds: trainingSeconds)
+        return Outcome(
+            checkpoint: run.policy, report: try run.finalEvaluation(), stop: stop, trainingSeconds: seconds(start.duration(to: clock.now)))
     }
 }

@@ -22,7 +22,7 @@ enum RolloutMetrics {
         if c.effectiveSamplesPerPrompt >= 2 && collected.sampledGroups > 0 {
             metrics["vapo/equal_score_group_fraction"] = Double(collected.equalScoreGroups) / Double(collected.sampledGroups)
         }
-        if c.dynamicSampling && c.effectiveSamplesPerPrompt >= 2 {
+        if c.filtersEqualGroups {
             metrics["vapo/sampling_rounds"] = Double(collected.rounds)
             metrics["vapo/kept_groups"] = Double(collected.groups.count)
         }

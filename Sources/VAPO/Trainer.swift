@@ -2,6 +2,7 @@ import Autograd
 import Kernels
 import RLMath
 import Tasks
+import Training
 import Transformer
 
 /// The RL training loop of VAPO, PPO, GRPO and DAPO (Specs/vapo.md): `prepare()` sets the critic up (reward
@@ -163,7 +164,7 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     private func collectGroups() throws(TrainingError) -> CollectedGroups {
         let c = configuration
         let n = c.effectivePromptsPerStep
-        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.dynamicSampling && c.effectiveSamplesPerPrompt >= 2, maxRetries: c.dynamicSamplingMaxRetries)
+        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.filtersEqualGroups, maxRetries: c.dynamicSamplingMaxRetries)
         return try dynamic.collect { (round: Int) throws(TrainingError) -> [[SampledResponse]] in
             let problems = try sampler.problems(count: n, at: dataPosition)
             dataPosition += n
@@ -248,9 +249,4 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         }
         return summary
     }
-}
-
-/// A duration in seconds.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

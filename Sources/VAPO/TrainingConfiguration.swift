@@ -180,6 +180,10 @@ extension TrainingConfiguration {
     /// Samples actually drawn per prompt: `samplesPerPrompt`, or 1 without group sampling.
     public var effectiveSamplesPerPrompt: Int { groupSampling ? samplesPerPrompt : 1 }
 
+    /// Whether a step's groups are filtered by dynamic sampling: the switch is on and a group has two samples or
+    /// more to compare (with one, every group is "all equal").
+    public var filtersEqualGroups: Bool { dynamicSampling && effectiveSamplesPerPrompt >= 2 }
+
     /// Responses per step, `promptsPerStep · samplesPerPrompt`, with or without group sampling.
     public var responsesPerStep: Int { promptsPerStep * samplesPerPrompt }
 

@@ -3,6 +3,7 @@ import Checkpoints
 import Foundation
 import Kernels
 import Tasks
+import Training
 import VAPO
 
 /// `vapo probe-critic`: the critic of a `vapo train` checkpoint measured against Monte-Carlo values of its

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Checkpoints
 import Foundation
+import Training
+import VAPO
 
 /// The files of a run folder of `vapo train` or `vapo sft`: `config.json` (the resolved configuration),
 /// `metrics.jsonl` and `checkpoint-step-<N>.safetensors` (the run's full state after step N, the newest
@@ -125,7 +127,7 @@ struct RunFolder {
     static func requireKind(of checkpoint: Checkpoint, _ kind: (key: String, value: String), command: String, in folder: RunFolder) throws {
         let found = checkpoint.metadata[kind.key] ?? "(none)"
         guard found != kind.value else { return }
-        let owner = ["trainer-state": "vapo train", "sft-state": "vapo sft"][found]
+        let owner = [Trainer<Float>.stateKind.value: "vapo train", SFTRun.stateKind.value: "vapo sft"][found]
         throw CommandError("--resume: \(folder.url.path) holds " + (owner.map { "a \($0) run (continue it with \($0) --resume)" } ?? "checkpoints of kind \(found)")
             + "; allowed: the folder of a \(command) run")
     }

@@ -9,17 +9,12 @@ extension TrainCommand {
     /// `--checkpoint-every`, `--keep-checkpoints`, `--out`, `--dry-run`): a resumed run is the run in the folder.
     var flagsChangingTheRun: [String] {
         let o = options
-        let given: [(String, Bool)] = [
-            ("--algo", o.algo != nil), ("--preset", o.preset != nil), ("--config", o.config != nil), ("--seed", o.seed != nil),
-            ("--task", o.task != nil), ("--min-difficulty", o.minDifficulty != nil), ("--max-difficulty", o.maxDifficulty != nil),
-            ("--prompts", o.prompts != nil), ("--samples", o.samples != nil), ("--mini-batch", o.miniBatch != nil),
-            ("--micro-batch", o.microBatch != nil), ("--epochs", o.epochs != nil), ("--actor-lr", o.actorLr != nil),
-            ("--critic-lr", o.criticLr != nil), ("--alpha", o.alpha != nil), ("--mu", o.mu != nil),
-            ("--max-new-tokens", o.maxNewTokens != nil), ("--eval-every", o.evalEvery != nil), ("--eval-problems", o.evalProblems != nil),
+        let files: [(String, Bool)] = [("--preset", o.preset != nil), ("--config", o.config != nil)]
+        let startingPoint: [(String, Bool)] = [
             ("--init-checkpoint", initCheckpoint != nil), ("--fresh", fresh), ("--sft-steps", sftSteps != nil), ("--layers", layers != nil),
             ("--width", width != nil), ("--heads", heads != nil), ("--context", context != nil), ("--dump-rollouts", dumpRollouts),
         ]
-        return given.filter(\.1).map(\.0)
+        return files.filter(\.1).map(\.0) + o.fieldFlagsGiven.map(\.flag) + startingPoint.filter(\.1).map(\.0)
     }
 
     /// `--resume`: the run in `--out` continued from its newest valid checkpoint (a corrupted newer one is

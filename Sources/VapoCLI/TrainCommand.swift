@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         if case .shortSFT = start {} else { output("starting policy: \(start.description)") }
         let policy: GPT<Float>
         switch start {
-        case .checkpoint(let path): policy = try StartingPolicy.read(from: path, flag: path == folder.sftCheckpoint.path ? "--out" : "--init-checkpoint")
+        case .checkpoint(_, let read): policy = read
         case .fresh(let shape):
             policy = try GPT(configuration: shape, head: .languageModel, stream: RandomStream(seed: configuration.seed, name: "train/policy-init"))
         case .shortSFT(let sft): policy = try shortSFT(sft, into: folder)
@@ -116,11 +116,13 @@ struct TrainCommand: ParsableCommand {
 
     /// Where the policy comes from.
     enum StartingPoint: CustomStringConvertible {
-        case checkpoint(String), fresh(GPTConfiguration), shortSFT(SFTConfiguration)
+        /// A policy read from a checkpoint file, once (the file's path, and the policy).
+        case checkpoint(String, GPT<Float>)
+        case fresh(GPTConfiguration), shortSFT(SFTConfiguration)
 
         var description: String {
             switch self {
-            case .checkpoint(let path): return path
+            case .checkpoint(let path, _): return path
             case .fresh(let m): return "a fresh GPT of \(plural(m.layers, "layer")) × width \(m.width), \(m.heads) heads, context \(m.context)"
             case .shortSFT(let c):
                 let m = c.model
@@ -141,8 +143,7 @@ struct TrainCommand: ParsableCommand {
             if let flag = ignored.first {
                 throw CommandError("\(flag): the policy comes from --init-checkpoint \(initCheckpoint); allowed: \(flag) without --init-checkpoint")
             }
-            _ = try StartingPolicy.read(from: initCheckpoint)  // refused now, before anything is written
-            return .checkpoint(initCheckpoint)
+            return .checkpoint(initCheckpoint, try StartingPolicy.read(from: initCheckpoint))  // refused now, before anything is written
         }
         var shape = GPTConfiguration()
         if let layers { shape.layers = layers }
@@ -162,10 +163,12 @@ struct TrainCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: folder.sftCheckpoint.path) {
             // The folder's policy is used; flags that describe another one are refused. A short SFT these flags
             // made (the same command run again after a stop) is the one they describe.
-            if let flag = ignored.first, fresh || (try? PolicyCheckpoint.read(from: folder.sftCheckpoint.path).configuration) != sft {
+            let (checkpoint, policy) = try StartingPolicy.checkpointAndPolicy(from: folder.sftCheckpoint.path, flag: "--out")
+            let made = checkpoint.metadata[PolicyCheckpoint.sftKey].flatMap { try? JSONDecoder().decode(SFTConfiguration.self, from: Data($0.utf8)) }
+            if let flag = ignored.first, fresh || made != sft {
                 throw CommandError("\(flag): the policy comes from \(folder.sftCheckpoint.path), which the folder holds; allowed: \(flag) with a new --out")
             }
-            return .checkpoint(folder.sftCheckpoint.path)
+            return .checkpoint(folder.sftCheckpoint.path, policy)
         }
         if fresh {
             if sftSteps != nil { throw CommandError("--sft-steps: --fresh starts from a fresh GPT, without a short SFT; allowed: one of the two") }
@@ -351,9 +354,4 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return encoder
     }
-}
-
-/// A duration in seconds.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

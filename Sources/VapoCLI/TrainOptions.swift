@@ -37,13 +37,63 @@ struct TrainOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Evaluate every this many steps (0: only before the first and after the last). \(presetDefault(vapo.evalEvery))") var evalEvery: Int?
     @Option(parsing: .unconditional, help: "Held-out problems per evaluation (0: no evaluation). \(presetDefault(vapo.evalProblems))") var evalProblems: Int?
 
+    /// A configuration field that has a flag: its JSON name, the flag, and how the flag's value, when given, is
+    /// set in a configuration. The one list behind applying the flags, naming them in errors and refusing them
+    /// on `--resume`.
+    struct FieldFlag {
+        let field: String
+        let flag: String
+        /// Sets the flag's value in the configuration if it was given; whether it was.
+        let apply: (TrainOptions, inout TrainingConfiguration) -> Bool
+
+        init<T>(_ field: String, _ flag: String, _ value: KeyPath<TrainOptions, T?>, _ target: WritableKeyPath<TrainingConfiguration, T>) {
+            (self.field, self.flag) = (field, flag)
+            apply = { options, c in
+                guard let given = options[keyPath: value] else { return false }
+                c[keyPath: target] = given
+                return true
+            }
+        }
+
+        init<T>(_ field: String, _ flag: String, _ value: KeyPath<TrainOptions, T?>, _ target: WritableKeyPath<TrainingConfiguration, T?>) {
+            (self.field, self.flag) = (field, flag)
+            apply = { options, c in
+                guard let given = options[keyPath: value] else { return false }
+                c[keyPath: target] = given
+                return true
+            }
+        }
+    }
+
+    /// Every configuration field with a flag, in the configuration's order. (`--algo` chooses the preset too:
+    /// `resolved()` applies it through the preset first, so setting it again here changes nothing.)
+    static var fieldFlags: [FieldFlag] {
+        [
+            FieldFlag("algorithm", "--algo", \.algorithm, \.algorithm),
+            FieldFlag("promptsPerStep", "--prompts", \.prompts, \.promptsPerStep),
+            FieldFlag("samplesPerPrompt", "--samples", \.samples, \.samplesPerPrompt),
+            FieldFlag("miniBatchSize", "--mini-batch", \.miniBatch, \.miniBatchSize),
+            FieldFlag("microBatchSize", "--micro-batch", \.microBatch, \.microBatchSize),
+            FieldFlag("ppoEpochs", "--epochs", \.epochs, \.ppoEpochs),
+            FieldFlag("actorLearningRate", "--actor-lr", \.actorLr, \.actorLearningRate),
+            FieldFlag("criticLearningRate", "--critic-lr", \.criticLr, \.criticLearningRate),
+            FieldFlag("alpha", "--alpha", \.alpha, \.alpha),
+            FieldFlag("mu", "--mu", \.mu, \.mu),
+            FieldFlag("maxNewTokens", "--max-new-tokens", \.maxNewTokens, \.maxNewTokens),
+            FieldFlag("seed", "--seed", \.seed, \.seed),
+            FieldFlag("task", "--task", \.task, \.task),
+            FieldFlag("minDifficulty", "--min-difficulty", \.minDifficulty, \.minDifficulty),
+            FieldFlag("maxDifficulty", "--max-difficulty", \.maxDifficulty, \.maxDifficulty),
+            FieldFlag("evalEvery", "--eval-every", \.evalEvery, \.evalEvery),
+            FieldFlag("evalProblems", "--eval-problems", \.evalProblems, \.evalProblems),
+        ]
+    }
+
     /// The flag of each configuration field that has one.
-    static let flags: [String: String] = [
-        "algorithm": "--algo", "seed": "--seed", "task": "--task", "minDifficulty": "--min-difficulty", "maxDifficulty": "--max-difficulty",
-        "promptsPerStep": "--prompts", "samplesPerPrompt": "--samples", "miniBatchSize": "--mini-batch", "microBatchSize": "--micro-batch",
-        "ppoEpochs": "--epochs", "actorLearningRate": "--actor-lr", "criticLearningRate": "--critic-lr", "alpha": "--alpha", "mu": "--mu",
-        "maxNewTokens": "--max-new-tokens", "evalEvery": "--eval-every", "evalProblems": "--eval-problems",
-    ]
+    static var flags: [String: String] { Dictionary(uniqueKeysWithValues: fieldFlags.map { ($0.field, $0.flag) }) }
+
+    /// `--algo`'s algorithm (nil when not given; an unknown name is refused by `resolved()` first).
+    var algorithm: Algorithm? { algo.flatMap(Algorithm.init(rawValue:)) }
 
     /// Names a configuration file may hold by mistake: settings of the command, not of the training.
     static let commandSettings: [String: String] = [
@@ -52,16 +102,12 @@ struct TrainOptions: ParsableArguments {
         "width": "--width", "heads": "--heads", "context": "--context", "fresh": "--fresh", "resume": "--resume", "dumpRollouts": "--dump-rollouts",
     ]
 
-    /// The fields set by a flag given.
-    var fieldsGiven: Set<String> {
-        let given: [(String, Bool)] = [
-            ("algorithm", algo != nil), ("seed", seed != nil), ("task", task != nil), ("minDifficulty", minDifficulty != nil),
-            ("maxDifficulty", maxDifficulty != nil), ("promptsPerStep", prompts != nil), ("samplesPerPrompt", samples != nil),
-            ("miniBatchSize", miniBatch != nil), ("microBatchSize", microBatch != nil), ("ppoEpochs", epochs != nil),
-            ("actorLearningRate", actorLr != nil), ("criticLearningRate", criticLr != nil), ("alpha", alpha != nil), ("mu", mu != nil),
-            ("maxNewTokens", maxNewTokens != nil), ("evalEvery", evalEvery != nil), ("evalProblems", evalProblems != nil),
-        ]
-        return Set(given.filter(\.1).map(\.0))
+    /// The configuration fields set by a flag given, in the configuration's order.
+    var fieldFlagsGiven: [FieldFlag] {
+        Self.fieldFlags.filter { entry in
+            var scratch = TrainingConfiguration()
+            return entry.apply(self, &scratch)
+        }
     }
 
     /// The configuration the flags and the file describe, validated: otherwise one line naming what the user
@@ -100,22 +146,7 @@ struct TrainOptions: ParsableArguments {
         do { c = try TrainingConfiguration.decode(json: try JSONSerialization.data(withJSONObject: object)) } catch {
             throw CommandError("--config \(config ?? "-"): \(error)")
         }
-        if let seed { c.seed = seed }
-        if let task { c.task = task }
-        if let minDifficulty { c.minDifficulty = minDifficulty }
-        if let maxDifficulty { c.maxDifficulty = maxDifficulty }
-        if let prompts { c.promptsPerStep = prompts }
-        if let samples { c.samplesPerPrompt = samples }
-        if let miniBatch { c.miniBatchSize = miniBatch }
-        if let microBatch { c.microBatchSize = microBatch }
-        if let epochs { c.ppoEpochs = epochs }
-        if let actorLr { c.actorLearningRate = actorLr }
-        if let criticLr { c.criticLearningRate = criticLr }
-        if let alpha { c.alpha = alpha }
-        if let mu { c.mu = mu }
-        if let maxNewTokens { c.maxNewTokens = maxNewTokens }
-        if let evalEvery { c.evalEvery = evalEvery }
-        if let evalProblems { c.evalProblems = evalProblems }
+        for entry in Self.fieldFlags { _ = entry.apply(self, &c) }
         do { return try c.validated() } catch {
             guard case .outOfRange(let field, let value, let allowed) = error else { throw CommandError(error.description) }
             throw CommandError(describe(field: field, value: value, allowed: allowed, inFile: inFile))
@@ -126,7 +157,7 @@ struct TrainOptions: ParsableArguments {
     /// as the preset's value with the flag or field that sets it.
     func describe(field: String, value: String, allowed: String, inFile: Set<String>) -> String {
         let flag = Self.flags[field]
-        if fieldsGiven.contains(field), let flag {
+        if fieldFlagsGiven.contains(where: { $0.field == field }), let flag {
             return "\(flag) is \(value); allowed: \(Self.namingFlags(allowed))"
         }
         if inFile.contains(field), let config {

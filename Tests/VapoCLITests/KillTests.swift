@@ -12,47 +12,9 @@ import Glibc
 /// The real `vapo` executable killed with SIGKILL at seeded random moments and resumed each time.
 @Suite("vapo train under SIGKILL", .serialized)
 struct KillTests {
-    /// The built `vapo` beside the test bundle.
-    static func executable() throws -> URL {
-        guard let found = builtExecutable("vapo") else {
-            throw KillTestError("no built vapo executable beside \(Bundle.main.bundleURL.path); build it first (swift build -c release)")
-        }
-        return found
-    }
-
-    struct KillTestError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
-    /// Starts `vapo train` with `arguments`, output discarded.
-    static func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["train"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// Waits up to `seconds` for `process` to exit; whether it did.
-    static func wait(_ process: Process, upTo seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(2_000) }
-        return !process.isRunning
-    }
-
-    /// Waits up to `seconds` for a temporary file (a checkpoint or metrics write under way) to appear in
-    /// `folder` while `process` runs; whether the process exited.
-    static func waitForWrite(_ process: Process, in folder: URL, upTo seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            if names.contains(where: { $0.contains(".tmp-") }) { break }
-            usleep(200)
-        }
-        return !process.isRunning
+    /// Whether a temporary file (a checkpoint or metrics write under way) is in `folder`.
+    static func writeUnderWay(in folder: URL) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.contains(".tmp-") }
     }
 
     @Test("vapo train killed with SIGKILL at up to 5 seeded random moments, half of them during a checkpoint write, and resumed each time never loses a completed checkpoint and ends with the bytes and metrics of a run never killed")
@@ -63,9 +25,7 @@ struct KillTests {
         let run = ["--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16", "--heads", "2",
             "--context", "32", "--seed", "7", "--algo", "vapo", "--checkpoint-every", "1", "--keep-checkpoints", "2"]
         let steps = ["--steps", "150"]
-        let reference = try Self.start(run + steps + ["--out", straight.path])
-        reference.waitUntilExit()
-        try #require(reference.terminationStatus == 0, "the uninterrupted run failed")
+        try #require(try ChildProcess.run(["train"] + run + steps + ["--out", straight.path]).status == 0, "the uninterrupted run failed")
 
         var random = SplitMix64(seed: 2026)
         let clock = ContinuousClock(), start = clock.now
@@ -73,17 +33,19 @@ struct KillTests {
         while kills < 5 && clock.now - start < .seconds(45) {
             let fresh = try !FileManager.default.fileExists(atPath: killed.path) || RunFolder.checkpointCount(killed) == 0
             if fresh { try? FileManager.default.removeItem(at: killed) }  // killed before its first checkpoint: start again
-            let process = try Self.start((fresh ? run : ["--resume"]) + steps + ["--out", killed.path])
+            let child = try ChildProcess.start(["train"] + (fresh ? run : ["--resume"]) + steps + ["--out", killed.path])
             // Even kills at a random moment, odd ones as soon as a checkpoint write is seen under way.
-            let exited = kills % 2 == 0
-                ? Self.wait(process, upTo: random.uniform(0.05...0.8))
-                : Self.waitForWrite(process, in: killed, upTo: random.uniform(0.2...1.0))
-            if exited {
-                try #require(process.terminationStatus == 0, "a resumed run failed")
+            if kills % 2 == 0 {
+                _ = child.wait(upTo: random.uniform(0.05...0.8)) { false }
+            } else {
+                _ = child.wait(upTo: random.uniform(0.2...1.0)) { Self.writeUnderWay(in: killed) }
+            }
+            if !child.process.isRunning {
+                try #require(try child.finish().status == 0, "a resumed run failed")
                 break
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            kill(child.process.processIdentifier, SIGKILL)
+            _ = try child.finish()
             kills += 1
             // Every checkpoint left reads back with a valid checksum, and the newest completed one is never lost.
             let folder = try FileManager.default.contentsOfDirectory(atPath: killed.path)
@@ -98,9 +60,7 @@ struct KillTests {
         }
         #expect(kills >= 1, "no kill landed before the run finished")
         print("vapo train under SIGKILL: \(kills) kills, \(duringWrites) of them during a file write, newest checkpoint kept \(newest)")
-        let last = try Self.start(["--resume"] + steps + ["--out", killed.path])
-        last.waitUntilExit()
-        try #require(last.terminationStatus == 0, "the final resume failed")
+        try #require(try ChildProcess.run(["train", "--resume"] + steps + ["--out", killed.path]).status == 0, "the final resume failed")
         let final = "checkpoint-step-150.safetensors"
         #expect(try TrainCommandTests.bytes(killed, final) == TrainCommandTests.bytes(straight, final))
         #expect(try TrainCommandTests.metrics(killed) == TrainCommandTests.metrics(straight))
