@@ -334,7 +334,7 @@ struct TrainCommand: ParsableCommand {
     func printTable(before: Double?, after: Double?, task: String, steps: Int, seconds: Double) {
         func percent(_ value: Double?) -> String { value.map { String(format: "%6.1f%%", 100 * $0) } ?? "      -" }
         let gain = (before != nil && after != nil) ? String(format: "%+6.1f", 100 * (after! - before!)) : "     -"
-        output("held-out greedy accuracy (\(task)), \(plural(steps, "RL step")) in \(ProgressDisplay.clock(seconds)):")
+        output("held-out greedy accuracy (\(task)), \(plural(steps, "RL step")) in \(ProgressDisplay.clock(seconds)) since the command started:")
         output("  before   after   points")
         output("\(percent(before)) \(percent(after))   \(gain)")
     }
