@@ -22,16 +22,15 @@ enum KillDuringWrite {
         case beforeRename
     }
 
-    /// Which write to stop in, and where; nil when the variable is unset.
+    /// Which write to stop in, and where; nil when the variable is unset. A value of another form stops the
+    /// process with one line at its first write: a test that meant to kill must not pass by writing normally.
     static let target: (write: Int, point: Point)? = {
         guard let text = getenv("VAPO_TEST_KILL_DURING_WRITE").map({ String(cString: $0) }) else { return nil }
-        let parts = text.split(separator: ":").map { Int($0) }
-        guard let write = parts.first ?? nil, write >= 1, parts.count <= 2 else { return nil }
-        if parts.count == 2 {
-            guard let bytes = parts[1], bytes >= 0 else { return nil }
-            return (write, .afterBytes(bytes))
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard let write = parts.first ?? nil, write >= 1, parts.count <= 2, parts.count == 1 || (parts[1] ?? -1) >= 0 else {
+            fatalError("VAPO_TEST_KILL_DURING_WRITE is \(text.debugDescription); allowed: <n>[:<bytes>], n ≥ 1 and bytes ≥ 0")
         }
-        return (write, .beforeRename)
+        return parts.count == 2 ? (write, .afterBytes(parts[1]!)) : (write, .beforeRename)
     }()
 
     private static let writes = Mutex(0)

@@ -74,7 +74,7 @@ extension RunFolder {
 
 extension KillTests {
     @Test(
-        "vapo train killed by SIGKILL inside a chosen atomic write (the first checkpoint, config.json, mid-checkpoint after 100 bytes, a complete temporary file before its rename) keeps every checkpoint readable, and run again or resumed it removes the unfinished write and ends with the bytes and metrics of a run never killed",
+        "vapo train killed by SIGKILL inside a chosen atomic write (the first checkpoint, config.json, mid-checkpoint after 100 bytes, a complete temporary file before its rename) keeps every checkpoint readable, and run again or resumed it removes the unfinished write and ends with the bytes and metrics of a run never killed; a malformed value of the variable stops the run with a message naming it",
         arguments: ["1", "2:0", "5:100", "8"])
     func killInsideAWrite(point: String) throws {
         let scratch = try TrainCommandTests.scratch()
@@ -83,6 +83,10 @@ extension KillTests {
         let run = ["--config", scratch.appendingPathComponent("tiny.json").path, "--fresh", "--layers", "1", "--width", "16", "--heads", "2",
             "--context", "32", "--seed", "7", "--steps", "8", "--checkpoint-every", "1"]
         #expect(try ChildProcess.run(["train"] + run + ["--out", straight.path]).status == 0)
+        let malformed = try ChildProcess.run(["train"] + run + ["--out", scratch.appendingPathComponent("malformed").path],
+                                             environment: ["VAPO_TEST_KILL_DURING_WRITE": point + ":x"])
+        #expect(malformed.status != 0 && malformed.errors.contains("VAPO_TEST_KILL_DURING_WRITE is \"\(point):x\"; allowed: <n>[:<bytes>]"),
+                "a malformed value stops the run: \(malformed.errors.prefix(300))")
         let child = try ChildProcess.start(["train"] + run + ["--out", killed.path], environment: ["VAPO_TEST_KILL_DURING_WRITE": point])
         let ended = try child.finish()
         #expect(ended.signalled && ended.status == SIGKILL, "killed by SIGKILL at write \(point)")
