@@ -1,9 +1,7 @@
-/// The four training algorithms. VAPO and PPO estimate advantages with a critic (GAE); GRPO and DAPO
-/// normalise rewards within each prompt's group of samples and have no critic.
-///
-/// `ppo` and `vapo` run the same loop: VAPO is PPO with seven modifications, each a switch of
-/// `TrainingConfiguration`, and the `ppo` preset turns all seven off (Specs/vapo.md). The two names exist so
-/// that a run says which baseline it is.
+/// The four algorithms' names: the preset a configuration starts from, and the label a run reports. A name
+/// decides nothing: the four are one loop with interchangeable parts (`TrainingRecipe`), and each name's
+/// preset sets those parts (Presets.swift). VAPO is PPO with seven switches on; GRPO and DAPO swap the critic
+/// for group-normalised scores and switch on their own parts.
 public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
     /// Value-based augmented PPO (VAPO, arXiv 2504.05118): PPO with the seven components switched on.
     case vapo
@@ -15,9 +13,6 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
     /// DAPO (arXiv 2503.14476): GRPO without KL, with clip-higher, dynamic sampling, token-level loss and
     /// overlong filtering and soft overlong punishment.
     case dapo
-
-    /// Whether the algorithm trains a value model and estimates advantages by GAE.
-    public var usesCritic: Bool { self == .vapo || self == .ppo }
 }
 
 /// Where the value model's parameters start.

@@ -21,7 +21,7 @@ import Transformer
 ///   `<bucket>` is `LengthBucket.description` (`<20`, `20-49`, `50-99`, `>=100`).
 public enum HeldOutEvaluation {
     /// The greedy pass@1 key of `task`: the accuracy a progress line and a before/after table show.
-    public static func passAt1Key(task: String) -> String { "val-core/\(task)/acc/pass@1" }
+    public static func passAt1Key(task: String) -> String { MetricKey.passAt1(task: task).rawValue }
 
     static func metrics<S: KernelScalar>(
         policy: GPT<S>, task: any ReasoningTask, configuration c: TrainingConfiguration
@@ -56,9 +56,8 @@ public enum HeldOutEvaluation {
         let k = report.samplesPerProblem
         var metrics: Metrics = [:]  // no problems (evalProblems = 0): no evaluation, no key
         for row in report.rows where row.task == task {
-            let prefix = row.bucket.map { "val-aux/\(task)/trace_\($0.description)/acc/" } ?? "val-core/\(task)/acc/"
-            metrics[prefix + "pass@1"] = row.passAt1
-            if let mean = row.meanAtK { metrics[prefix + "mean@\(k)"] = mean }
+            metrics[.passAt1(task: task, bucket: row.bucket?.description)] = row.passAt1
+            if let mean = row.meanAtK { metrics[.meanAt(k, task: task, bucket: row.bucket?.description)] = mean }
         }
         return metrics
     }

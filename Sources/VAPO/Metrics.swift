@@ -13,26 +13,12 @@ extension Dictionary where Key == String, Value == Double {
 
     /// Adds `prefix/mean`, `prefix/max` and `prefix/min` of `values` (nothing for an empty list); the mean
     /// sums in order.
-    mutating func addSummary(_ prefix: String, of values: [Double]) {
+    mutating func addSummary(_ key: MetricKey, of values: [Double]) {
         guard let first = values.first else { return }
-        self["\(prefix)/mean"] = values.reduce(0, +) / Double(values.count)
-        self["\(prefix)/max"] = values.reduce(first) { Swift.max($0, $1) }
-        self["\(prefix)/min"] = values.reduce(first) { Swift.min($0, $1) }
+        self[key.mean] = values.reduce(0, +) / Double(values.count)
+        self[key.max] = values.reduce(first) { Swift.max($0, $1) }
+        self[key.min] = values.reduce(first) { Swift.min($0, $1) }
     }
-}
-
-/// Averages of per-update values (one per mini-batch update), added in update order.
-struct MetricsAverager {
-    private var sums: [String: Double] = [:]
-    private var counts: [String: Int] = [:]
-
-    mutating func add(_ key: String, _ value: Double) {
-        sums[key, default: 0] += value
-        counts[key, default: 0] += 1
-    }
-
-    /// The mean of each key's values.
-    var means: Metrics { sums.reduce(into: [:]) { $0[$1.key] = $1.value / Double(counts[$1.key]!) } }
 }
 
 /// The mean over the valid tokens of `rows` (0 with none), summed in order.

@@ -56,16 +56,12 @@ struct ResponseSampler: Sendable {
         }
     }
 
-    /// The response with its verdict and score: ±1 by default, plus DAPO's soft overlong punishment
-    /// R_len(|y|) with L_max = `overlongMaxLength`, L_cache = `overlongCacheLength`.
+    /// The response with its verdict and score: `rewardCorrect` or `rewardIncorrect`, shaped by the recipe's
+    /// reward shaping (DAPO's soft overlong punishment when `overlongPunishment` is on).
     func judge(_ sequence: SampledSequence, problem: Problem, group: Int) -> SampledResponse {
         let correct = task.verify(response: sequence.tokens, for: problem)
-        var score = correct ? configuration.rewardCorrect : configuration.rewardIncorrect
-        if configuration.algorithm == .dapo {
-            score += softOverlongPunishment(
-                length: sequence.length, maxLength: configuration.overlongMaxLength,
-                cacheLength: configuration.overlongCacheLength) as Double
-        }
+        let score = RewardShaping(configuration: configuration).score(
+            correct ? configuration.rewardCorrect : configuration.rewardIncorrect, length: sequence.length)
         return SampledResponse(
             problem: problem, group: group, promptTokens: problem.promptTokens, responseTokens: sequence.tokens,
             stop: sequence.stop, correct: correct, score: score)

@@ -71,7 +71,7 @@ public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
         let sequences = responses.map(\.tokens)
         var logProbabilities: [[Scalar]] = [], entropies: [[Scalar]] = [], tops: [[Scalar]] = []
         var values: [[Scalar]] = [], references: [[Scalar]] = [], features: [[Scalar]] = []
-        for chunk in Self.chunks(count, size: chunkSize) {
+        for chunk in chunks(count, size: chunkSize) {
             let batch = PaddedBatch<Scalar>(sequences: Array(sequences[chunk]), responseMasks: Array(responseMasks[chunk]))
             if let policy {
                 let scored = policy.tokenLogProbabilities(batch.tokens, responseMask: batch.responseMask, temperature: temperature)
@@ -100,11 +100,6 @@ public struct Rollout<Scalar: KernelScalar & RLRealScalar>: Sendable {
         self.values = critic == nil ? nil : values
         criticFeatures = readsFeatures ? features : nil
         referenceLogProbabilities = reference == nil ? nil : references
-    }
-
-    /// `0..<count` in consecutive ranges of `size` (the last may be shorter).
-    static func chunks(_ count: Int, size: Int) -> [Range<Int>] {
-        stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
     }
 }
 

@@ -12,19 +12,19 @@ enum RolloutMetrics {
     ) -> Metrics {
         var metrics: Metrics = [:]
         let responses = rollout.responses
-        metrics.addSummary("critic/score", of: responses.map(\.score))
-        metrics.addSummary("response_length", of: responses.map { Double($0.responseTokens.count) })
+        metrics.addSummary(.score, of: responses.map(\.score))
+        metrics.addSummary(.responseLength, of: responses.map { Double($0.responseTokens.count) })
         if !responses.isEmpty {
-            metrics["vapo/accuracy"] = Double(responses.filter(\.correct).count) / Double(responses.count)
-            metrics["response_length/clip_ratio"] = Double(responses.filter(\.truncated).count) / Double(responses.count)
-            metrics["actor/entropy"] = tokenMean(rollout.entropies, masks: rollout.responseMasks)
+            metrics[.accuracy] = Double(responses.filter(\.correct).count) / Double(responses.count)
+            metrics[.truncatedFraction] = Double(responses.filter(\.truncated).count) / Double(responses.count)
+            metrics[.entropy] = tokenMean(rollout.entropies, masks: rollout.responseMasks)
         }
         if c.effectiveSamplesPerPrompt >= 2 && collected.sampledGroups > 0 {
-            metrics["vapo/equal_score_group_fraction"] = Double(collected.equalScoreGroups) / Double(collected.sampledGroups)
+            metrics[.equalScoreGroupFraction] = Double(collected.equalScoreGroups) / Double(collected.sampledGroups)
         }
         if c.filtersEqualGroups {
-            metrics["vapo/sampling_rounds"] = Double(collected.rounds)
-            metrics["vapo/kept_groups"] = Double(collected.groups.count)
+            metrics[.samplingRounds] = Double(collected.rounds)
+            metrics[.keptGroups] = Double(collected.groups.count)
         }
         return metrics
     }
@@ -37,13 +37,13 @@ enum RolloutMetrics {
         func valid(_ rows: [[S]]) -> [Double] {
             zip(rows, masks).flatMap { row, mask in mask.indices.filter { mask[$0] }.map { Double(row[$0]) } }
         }
-        metrics.addSummary("critic/advantages", of: valid(estimate.advantages))
+        metrics.addSummary(.advantages, of: valid(estimate.advantages))
         if let returns = estimate.returns, let values = rollout.values {
-            metrics.addSummary("critic/returns", of: valid(returns))
-            metrics.addSummary("critic/values", of: valid(values))
-            metrics["critic/vf_explained_var"] = Double(explainedVariance(values: values, returns: returns, masks: masks))
+            metrics.addSummary(.returns, of: valid(returns))
+            metrics.addSummary(.values, of: valid(values))
+            metrics[.explainedVariance] = Double(explainedVariance(values: values, returns: returns, masks: masks))
         }
-        if let lambdas = estimate.policyLambdas { metrics.addSummary("vapo/lambda_policy", of: lambdas.map { Double($0) }) }
+        if let lambdas = estimate.policyLambdas { metrics.addSummary(.policyLambda, of: lambdas.map { Double($0) }) }
         return metrics
     }
 }

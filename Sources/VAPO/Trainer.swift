@@ -5,9 +5,12 @@ import Tasks
 import Training
 import Transformer
 
-/// The RL training loop of VAPO, PPO, GRPO and DAPO (Specs/vapo.md): `prepare()` sets the critic up (reward
-/// model or policy trunk, then Value-Pretraining), and each `step()` runs one rollout and update and returns
-/// its metrics.
+// Specs/vapo.md, "The recipe" and "Trainer state".
+
+/// The one RL training loop of VAPO, PPO, GRPO and DAPO, whose parts the configuration's recipe chooses
+/// (`TrainingRecipe`): `prepare()` sets the critic up (reward model or policy trunk, then Value-Pretraining),
+/// and each `step()` samples and filters groups, scores them, estimates advantages, updates the critic and the
+/// actor, and returns its metrics.
 ///
 /// Deterministic: every random choice comes from a stream named under the configuration's seed (problems,
 /// samples, mini-batch orders, head initialisations) and every computation has a fixed order, so the same
@@ -18,13 +21,15 @@ import Transformer
 public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     /// The validated configuration.
     public let configuration: TrainingConfiguration
+    /// The parts the configuration chooses.
+    public let recipe: TrainingRecipe
     /// The task the problems come from.
     public let task: any ReasoningTask
     /// The policy being trained (its own storage: the caller's model is never modified).
     public private(set) var policy: GPT<Scalar>
-    /// The value model (VAPO and PPO), set by `prepare()`.
+    /// The value model (with a GAE estimator: VAPO and PPO), set by `prepare()`.
     public internal(set) var critic: GPT<Scalar>?
-    /// GRPO's frozen reference: the starting policy.
+    /// The frozen reference of the actor's KL term (GRPO's): the starting policy.
     public internal(set) var reference: GPT<Scalar>?
     /// RL steps done.
     public internal(set) var completedSteps = 0
@@ -75,13 +80,14 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             throw .model(field: "microBatchSize", value: "\(c.microBatchSize)", allowed: allowed)
         }
         self.configuration = c
+        recipe = TrainingRecipe(configuration: c)
         if let task {
             self.task = task
         } else {
             do { self.task = try TaskRegistry.task(named: c.task) } catch { throw .task(error) }
         }
         self.policy = policy.independentCopy()
-        reference = c.algorithm == .grpo ? policy.independentCopy() : nil
+        reference = recipe.keepsReference ? policy.independentCopy() : nil
         actorOptimizer = ModelOptimizer(
             learningRate: c.actorLearningRate, warmupSteps: c.warmupSteps, gradientClip: c.gradientClip, skipsNonFiniteBatches: c.skipNonFiniteBatches)
         criticOptimizer = ModelOptimizer(
@@ -95,17 +101,17 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     public func prepare() throws(TrainingError) {
         guard !prepared else { return }
         let c = configuration
-        if c.algorithm.usesCritic {
-            switch c.valueInitialization {
+        if let recipe = recipe.critic {
+            switch recipe.initialization {
             case .fromRewardModel:
                 (critic, rewardModelHistory) = try RewardModelTraining.train(policy: policy, task: task, configuration: c, progress: setUpProgress)
             case .fromPolicyTrunk:
                 critic = policy.scalarModelOnTrunk(stream: RandomStream(seed: c.seed, name: "critic/init"))
             }
-            if c.criticReadsSurprise {
+            if recipe.readsSurprise {
                 critic = critic?.readingTokenFeatures(SurpriseFeatures.count, stream: RandomStream(seed: c.seed, name: "critic/features"))
             }
-            if c.valuePretraining { try pretrainValue() }
+            if recipe.pretrains { try pretrainValue() }
         }
         preparedSummary = preparationSummary()
         prepared = true
@@ -119,13 +125,14 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         let start = clock.now
         let c = configuration
         let collected = try collectGroups()
-        var rollout = Rollout<Scalar>(responses: collected.groups.flatMap { $0 }, samplesPerGroup: c.effectiveSamplesPerPrompt, overlongFiltering: c.algorithm == .dapo)
+        var rollout = Rollout<Scalar>(
+            responses: collected.groups.flatMap { $0 }, samplesPerGroup: recipe.sampling.samplesPerPrompt, overlongFiltering: recipe.overlongFiltering)
         rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize, temperature: Scalar(c.temperature))
         let generated = clock.now
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
         lastRollout = (rollout, nil)
         if rollout.count > 0 {
-            let estimate = AdvantageEstimator.estimate(rollout, configuration: c)
+            let estimate = recipe.advantageEstimator.estimate(rollout)
             lastRollout = (rollout, estimate)
             metrics.merge(RolloutMetrics.of(estimate, rollout: rollout), uniquingKeysWith: { $1 })
             let orders = epochMiniBatches(
@@ -143,11 +150,11 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         let updated = clock.now
         if c.evalEvery > 0 && c.evalProblems > 0 && completedSteps % c.evalEvery == 0 { metrics.merge(try evaluate(), uniquingKeysWith: { $1 }) }
         let end = clock.now
-        metrics["timing_s/gen"] = seconds(generated - start)
-        metrics["timing_s/update"] = seconds(updated - generated)
-        metrics["timing_s/step"] = seconds(end - start)
+        metrics[.generationSeconds] = seconds(generated - start)
+        metrics[.updateSeconds] = seconds(updated - generated)
+        metrics[.stepSeconds] = seconds(end - start)
         let tokens = rollout.responses.reduce(0) { $0 + $1.promptTokens.count + $1.responseTokens.count }
-        metrics["perf/throughput"] = Double(tokens) / max(seconds(updated - start), 1e-9)
+        metrics[.throughput] = Double(tokens) / max(seconds(updated - start), 1e-9)
         return metrics
     }
 
@@ -158,18 +165,14 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         try HeldOutEvaluation.metrics(policy: policy, task: task, configuration: configuration)
     }
 
-    /// The step's groups: `effectivePromptsPerStep` prompts × `effectiveSamplesPerPrompt` samples from the
-    /// next training problems; under DAPO, refilled by dynamic sampling. Round r's prompt i is sampling prompt
-    /// index r·n + i of this step.
+    /// The step's groups: the recipe's prompts × samples from the next training problems, filtered (and
+    /// refilled) by its group filter. Round r's prompt i is sampling prompt index r·n + i of this step.
     private func collectGroups() throws(TrainingError) -> CollectedGroups {
-        let c = configuration
-        let n = c.effectivePromptsPerStep
-        let dynamic = DynamicSampler(groupsWanted: n, filtersEqualGroups: c.filtersEqualGroups, maxRetries: c.dynamicSamplingMaxRetries)
-        return try dynamic.collect { (round: Int) throws(TrainingError) -> [[SampledResponse]] in
+        let (n, k) = (recipe.sampling.prompts, recipe.sampling.samplesPerPrompt)
+        return try recipe.groupFilter.sampler(groupsWanted: n).collect { (round: Int) throws(TrainingError) -> [[SampledResponse]] in
             let problems = try sampler.problems(count: n, at: dataPosition)
             dataPosition += n
-            return try sampler.sample(
-                policy, problems: problems, firstPromptIndex: round * n, samplesPerPrompt: c.effectiveSamplesPerPrompt, step: completedSteps)
+            return try sampler.sample(policy, problems: problems, firstPromptIndex: round * n, samplesPerPrompt: k, step: completedSteps)
         }
     }
 
@@ -177,64 +180,38 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     /// and with `skipNonFiniteBatches` the count of skipped mini-batches (`critic/skipped_batches`).
     func updateCritic(rollout: Rollout<Scalar>, returns: [[Scalar]], orders: [[[Int]]], site: FaultSite) throws(TrainingError) -> Metrics {
         guard let critic else { return [:] }
-        let objective = CriticObjective<Scalar>(configuration: configuration)
-        var averager = MetricsAverager()
-        var skipped = 0
-        for rows in orders.joined() {
-            let result = objective.gradients(critic: critic, rollout: rollout, returns: returns, rows: rows, microBatchSize: configuration.microBatchSize)
-            let norm: Double?
-            do {
-                norm = try criticOptimizer.apply(
-                    result.gradients, to: critic.parameters, names: critic.names, loss: result.loss, lossName: "critic loss",
-                    scheduleStep: criticScheduleStep, site: site)
-            } catch { throw .numerical(error) }
-            guard let norm else {
-                skipped += 1
-                continue
-            }
-            averager.add("critic/grad_norm", norm)
-            averager.add("critic/vf_loss", result.loss)
-            averager.add("critic/vf_clipfrac", result.clipFraction)
-        }
-        var metrics = averager.means
-        if configuration.skipNonFiniteBatches { metrics["critic/skipped_batches"] = Double(skipped) }
-        metrics["critic/lr"] = criticOptimizer.learningRate(at: criticScheduleStep)
+        let record = try criticOptimizer.update(
+            critic, by: CriticObjective<Scalar>(configuration: configuration).on(rollout, returns: returns), miniBatches: orders.joined(),
+            microBatchSize: configuration.microBatchSize, lossName: "critic loss", scheduleStep: criticScheduleStep, site: site)
+        var metrics: Metrics = [:]
+        metrics[.criticGradientNorm] = record.mean { norm, _ in norm }
+        metrics[.valueLoss] = record.mean { $1.loss }
+        metrics[.valueClipFraction] = record.mean { $1.clipFraction }
+        if configuration.skipNonFiniteBatches { metrics[.criticSkippedBatches] = Double(record.skipped) }
+        metrics[.criticLearningRate] = criticOptimizer.learningRate(at: criticScheduleStep)
         return metrics
     }
 
     /// The actor's mini-batch updates over every epoch; the means of the loss statistics and norms.
     private func updateActor(rollout: Rollout<Scalar>, advantages: [[Scalar]], orders: [[[Int]]]) throws(TrainingError) -> Metrics {
         let c = configuration
-        let objective = ActorObjective<Scalar>(configuration: c)
-        var averager = MetricsAverager()
-        var skipped = 0
-        for rows in orders.joined() {
-            let result = objective.gradients(policy: policy, rollout: rollout, advantages: advantages, rows: rows, microBatchSize: c.microBatchSize)
-            let s = result.statistics
-            let norm: Double?
-            do {
-                norm = try actorOptimizer.apply(
-                    result.gradients, to: policy.parameters, names: policy.names, loss: s.loss, lossName: "actor loss",
-                    scheduleStep: completedSteps, site: FaultSite(component: .actor, step: completedSteps + 1))
-            } catch { throw .numerical(error) }
-            guard let norm else {
-                skipped += 1
-                continue
-            }
-            averager.add("actor/grad_norm", norm)
-            averager.add("actor/loss", s.loss)
-            averager.add("actor/pg_loss", s.policyLoss)
-            averager.add("actor/pg_clipfrac", s.clipFractionBelow + s.clipFractionAbove)
-            averager.add("actor/pg_clipfrac_lower", s.dualClipFraction)
-            averager.add("actor/ppo_kl", s.approximateKL)
-            averager.add("vapo/pg_clipfrac_below", s.clipFractionBelow)
-            averager.add("vapo/pg_clipfrac_above", s.clipFractionAbove)
-            if c.positiveExampleLoss { averager.add("vapo/positive_example_nll", s.positiveExampleNLL) }
-            if c.algorithm == .grpo { averager.add("actor/kl_loss", s.klDivergence) }
-        }
-        var metrics = averager.means
-        if c.skipNonFiniteBatches { metrics["actor/skipped_batches"] = Double(skipped) }
-        metrics["actor/lr"] = actorOptimizer.learningRate(at: completedSteps)
+        let record = try actorOptimizer.update(
+            policy, by: ActorObjective<Scalar>(configuration: c).on(rollout, advantages: advantages), miniBatches: orders.joined(),
+            microBatchSize: c.microBatchSize, lossName: "actor loss", scheduleStep: completedSteps,
+            site: FaultSite(component: .actor, step: completedSteps + 1))
+        var metrics: Metrics = [:]
+        metrics[.actorGradientNorm] = record.mean { norm, _ in norm }
+        metrics[.actorLoss] = record.mean { $1.loss }
+        metrics[.policyLoss] = record.mean { $1.policyLoss }
+        metrics[.clipFraction] = record.mean { $1.clipFractionBelow + $1.clipFractionAbove }
+        metrics[.dualClipFraction] = record.mean { $1.dualClipFraction }
+        metrics[.approximateKL] = record.mean { $1.approximateKL }
+        metrics[.clipFractionBelow] = record.mean { $1.clipFractionBelow }
+        metrics[.clipFractionAbove] = record.mean { $1.clipFractionAbove }
+        if recipe.actorLoss.positiveExampleWeight != nil { metrics[.positiveExampleNLL] = record.mean { $1.positiveExampleNLL } }
+        if recipe.keepsReference { metrics[.klLoss] = record.mean { $1.klDivergence } }
+        if c.skipNonFiniteBatches { metrics[.actorSkippedBatches] = Double(record.skipped) }
+        metrics[.actorLearningRate] = actorOptimizer.learningRate(at: completedSteps)
         return metrics
     }
 
@@ -242,11 +219,9 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     private func preparationSummary() -> Metrics {
         var summary: Metrics = [:]
         for record in [rewardModelHistory.last, valuePretrainingHistory.last].compactMap({ $0 }) {
-            summary.merge(record.filter { !$0.key.hasSuffix("/step") }, uniquingKeysWith: { $1 })
+            summary.merge(record.filter { $0.key != MetricKey.rewardModelStep.rawValue && $0.key != MetricKey.valuePretrainingStep.rawValue }, uniquingKeysWith: { $1 })
         }
-        if configuration.algorithm.usesCritic && configuration.valuePretraining {
-            summary["value_pretrain/steps"] = Double(valuePretrainingHistory.count)
-        }
+        if recipe.critic?.pretrains == true { summary[.valuePretrainingSteps] = Double(valuePretrainingHistory.count) }
         return summary
     }
 }

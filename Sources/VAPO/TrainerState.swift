@@ -16,7 +16,7 @@ extension Trainer {
     public static var stateKind: (key: String, value: String) { ("vapo.kind", "trainer-state") }
 
     /// The full state: tensors `policy.<name>`, `critic.<name>` (once prepared, with a critic), `reference.<name>`
-    /// (GRPO), then `adam.actor.m.<name>`, `adam.actor.v.<name>`, `adam.critic.m.<name>`, `adam.critic.v.<name>`
+    /// (with the actor's KL term), then `adam.actor.m.<name>`, `adam.actor.v.<name>`, `adam.critic.m.<name>`, `adam.critic.v.<name>`
     /// (after each optimizer's first update), in each model's parameter order, stored in the trainer's scalar
     /// type; metadata `vapo.kind` = `trainer-state`, `vapo.step`, `vapo.data_position`,
     /// `vapo.critic_schedule_step`, `vapo.prepared`, `vapo.adam.actor.step`, `vapo.adam.critic.step`,
@@ -77,12 +77,12 @@ extension Trainer {
         criticScheduleStep = try reader.count("vapo.critic_schedule_step")
         prepared = try reader.json("vapo.prepared")
         preparedSummary = try reader.json("vapo.preparation_summary", as: [String: String].self).compactMapValues { Double($0) }
-        if given.algorithm.usesCritic && prepared {
+        if given.usesCritic && prepared {
             let critic = try reader.model("critic.", shape: try reader.criticShape(policyShape: shape), head: .scalar)
             try reader.restore(criticOptimizer, "adam.critic.", model: critic, stepKey: "vapo.adam.critic.step")
             self.critic = critic
         }
-        if given.algorithm == .grpo { reference = try reader.model("reference.", shape: shape, head: .languageModel) }
+        if recipe.keepsReference { reference = try reader.model("reference.", shape: shape, head: .languageModel) }
         try reader.restore(actorOptimizer, "adam.actor.", model: policy, stepKey: "vapo.adam.actor.step")
         try reader.requireAllRead()
     }

@@ -68,15 +68,16 @@ extension TrainingConfiguration {
             try check(range.contains(value), field, value, "\(range.lowerBound)...\(range.upperBound)")
         }
 
-        if !algorithm.usesCritic {
+        if !usesCritic {
+            let estimator = "advantageEstimator \(advantageEstimator.rawValue)"
             let critic: [(String, Bool)] = [
                 ("valuePretraining", valuePretraining), ("decoupledGAE", decoupledGAE), ("lengthAdaptiveGAE", lengthAdaptiveGAE),
             ]
             for (field, on) in critic {
-                try check(!on, field, on, "false with algorithm \(algorithm.rawValue) (it has no critic)")
+                try check(!on, field, on, "false with \(estimator) (it has no critic)")
             }
-            try check(groupSampling, "groupSampling", groupSampling, "true with algorithm \(algorithm.rawValue) (its advantages compare the samples of a prompt)")
-            try check(samplesPerPrompt >= 2, "samplesPerPrompt", samplesPerPrompt, "2 or more with algorithm \(algorithm.rawValue)")
+            try check(groupSampling, "groupSampling", groupSampling, "true with \(estimator) (its advantages compare the samples of a prompt)")
+            try check(samplesPerPrompt >= 2, "samplesPerPrompt", samplesPerPrompt, "2 or more with \(estimator)")
         }
         try within(promptsPerStep, 1...65536, "promptsPerStep")
         try within(samplesPerPrompt, 1...65536, "samplesPerPrompt")

@@ -9,7 +9,8 @@ import RLMath
 public struct TrainingConfiguration: Sendable, Hashable {
     // MARK: Algorithm and VAPO's seven components
 
-    /// Which algorithm runs (the advantage estimator and its extras).
+    /// The algorithm the run is named after (the preset family a configuration file starts from). A label
+    /// only: every behaviour is chosen by the parts below (`TrainingRecipe`).
     public var algorithm: Algorithm = .vapo
     /// VAPO 1, Value-Pretraining: before any policy update, train the critic alone on Monte-Carlo returns
     /// (λ = 1) of the starting policy's samples. Needs a critic.
@@ -62,6 +63,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
 
     // MARK: Advantages
 
+    /// How advantages are estimated: GAE over a critic's values (VAPO, PPO), or each group's scores normalised
+    /// (GRPO, DAPO; no critic).
+    public var advantageEstimator: AdvantageEstimatorKind = .gae
     /// Discount γ.
     public var gamma = 1.0
     /// λ of the critic's returns with Decoupled-GAE (VAPO: 1, unbiased Monte-Carlo-like targets).
@@ -111,9 +115,14 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// The reward model's AdamW learning rate.
     public var rewardModelLearningRate = 1e-4
 
-    // MARK: GRPO and DAPO
+    // MARK: Parts from GRPO and DAPO
 
-    /// GRPO's β, the weight of the k3 KL to the frozen reference policy (read by `grpo` only).
+    /// With the group-normalised estimator: divide each group's centred scores by their standard deviation
+    /// (GRPO, DAPO; verl's `norm_adv_by_std_in_grpo`); off: centre only (Dr. GRPO, arXiv 2503.20783).
+    public var normalizeByGroupStd = true
+    /// GRPO's KL term: add β·KL (k3) to a frozen copy of the starting policy to the actor's loss, β = `grpoBeta`.
+    public var referenceKL = false
+    /// β, the weight of the k3 KL to the frozen reference policy (read with `referenceKL` on; GRPO's 0.04).
     public var grpoBeta = 0.04
     /// DAPO's dynamic sampling: a group whose scores are all equal (every sample right, or every one wrong)
     /// carries no signal about which response is better, so it is dropped and more prompts are sampled, up to
@@ -124,9 +133,15 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// Dynamic sampling: after the first round, at most this many more rounds of sampling to fill the batch with
     /// groups whose rewards differ.
     public var dynamicSamplingMaxRetries = 4
-    /// DAPO's L_max of the soft overlong punishment (read by `dapo` only).
+    /// DAPO's overlong filtering: a truncated response is masked out of the actor's loss (its tokens still train
+    /// the critic).
+    public var overlongFiltering = false
+    /// DAPO's soft overlong punishment: the score of a response longer than L_max − L_cache tokens is lowered
+    /// linearly, down to −1 at L_max (`softOverlongPunishment`).
+    public var overlongPunishment = false
+    /// DAPO's L_max of the soft overlong punishment (read with `overlongPunishment` on).
     public var overlongMaxLength = 96
-    /// DAPO's L_cache: the punishment starts at L_max − L_cache tokens (read by `dapo` only).
+    /// DAPO's L_cache: the punishment starts at L_max − L_cache tokens (read with `overlongPunishment` on).
     public var overlongCacheLength = 16
 
     // MARK: Rewards and sampling
@@ -172,7 +187,18 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public init() {}
 }
 
+/// How advantages are estimated (`TrainingConfiguration.advantageEstimator`), by verl's names.
+public enum AdvantageEstimatorKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Generalised advantage estimation over a critic's values (VAPO, PPO).
+    case gae
+    /// Each prompt's group of scores normalised, with no critic (GRPO, DAPO).
+    case grpo
+}
+
 extension TrainingConfiguration {
+    /// Whether the run trains a value model: the advantage estimator reads a critic's values.
+    public var usesCritic: Bool { advantageEstimator == .gae }
+
     /// Prompts actually drawn per step: `promptsPerStep`, or `promptsPerStep · samplesPerPrompt` without
     /// group sampling.
     public var effectivePromptsPerStep: Int { groupSampling ? promptsPerStep : promptsPerStep * samplesPerPrompt }

@@ -33,11 +33,10 @@ extension Trainer {
             let returns = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: Scalar(c.gamma))
             let explained = Double(explainedVariance(values: values, returns: returns, masks: masks))
             let loss = ValueLoss(values: values, returns: returns, masks: masks, normalizer: LossNormalizer(wholeBatchMasks: masks))
-            var record: Metrics = [
-                "value_pretrain/step": Double(step),
-                "value_pretrain/vf_loss": Double(loss.value),
-                "value_pretrain/vf_explained_var": explained,
-            ]
+            var record: Metrics = [:]
+            record[.valuePretrainingStep] = Double(step)
+            record[.valuePretrainingLoss] = Double(loss.value)
+            record[.valuePretrainingExplainedVariance] = explained
             if explained >= c.valuePretrainingExplainedVariance {
                 valuePretrainingHistory.append(record)
                 setUpProgress?(record)
@@ -47,8 +46,8 @@ extension Trainer {
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "value-pretraining/minibatches").child(step))
             let update = try updateCritic(rollout: rollout, returns: returns, orders: orders, site: FaultSite(component: .valuePretraining, step: step))
-            record["value_pretrain/grad_norm"] = update["critic/grad_norm"]
-            record["value_pretrain/skipped_batches"] = update["critic/skipped_batches"]
+            record[.valuePretrainingGradientNorm] = update[.criticGradientNorm]
+            record[.valuePretrainingSkippedBatches] = update[.criticSkippedBatches]
             criticScheduleStep += 1
             valuePretrainingHistory.append(record)
             setUpProgress?(record)

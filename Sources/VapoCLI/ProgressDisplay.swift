@@ -20,11 +20,11 @@ struct ProgressDisplay {
     /// The line of a step: step, mean reward, held-out accuracy (when evaluated), rollout accuracy, mean
     /// response length, elapsed and estimated remaining time.
     static func line(step: Int, of steps: Int, metrics: [String: Double], accuracyKey: String, elapsed: Double, left: Double) -> String {
-        func value(_ key: String, _ format: String) -> String { formatted(metrics, key, format) }
+        func value(_ key: MetricKey, _ format: String) -> String { formatted(metrics, key.rawValue, format) }
         let heldOut = metrics[accuracyKey].map { String(format: "%5.1f%%", 100 * $0) } ?? "     -"
-        return "step \(String(format: "%4d", step))/\(steps)  reward \(value("critic/score/mean", "%+.3f"))"
-            + "  held-out \(heldOut)  rollout acc \(value("vapo/accuracy", "%5.3f"))"
-            + "  length \(value("response_length/mean", "%5.1f"))  \(clock(elapsed)) elapsed, \(clock(left)) left"
+        return "step \(String(format: "%4d", step))/\(steps)  reward \(value(MetricKey.score.mean, "%+.3f"))"
+            + "  held-out \(heldOut)  rollout acc \(value(.accuracy, "%5.3f"))"
+            + "  length \(value(MetricKey.responseLength.mean, "%5.1f"))  \(clock(elapsed)) elapsed, \(clock(left)) left"
     }
 
     /// What the progress line's columns mean, printed once at the start of a run.
@@ -33,21 +33,21 @@ struct ProgressDisplay {
             ? "greedy pass@1 on \(c.evalProblems) held-out problems, every \(c.evalEvery) steps and at the last"
             : "greedy pass@1 on \(c.evalProblems) held-out problems, at the start and the end only"
         return "columns: step/total; reward = mean reward of the step's responses (correct \(c.rewardCorrect), wrong \(c.rewardIncorrect)"
-            + (c.algorithm == .dapo ? ", less DAPO's overlong penalty" : "") + "); held-out = \(c.evalProblems > 0 ? evaluation : "none (evalProblems is 0)"); "
+            + (c.overlongPunishment ? ", less DAPO's overlong penalty" : "") + "); held-out = \(c.evalProblems > 0 ? evaluation : "none (evalProblems is 0)"); "
             + "rollout acc = fraction of the step's sampled responses that verify; length = mean response tokens; time elapsed since the command started, and left"
     }
 
     /// The line of a set-up step (a `reward_model/*` or a `value_pretrain/*` record): the phase, its step out
     /// of the configured budget, the step's measures on its fresh batch, and the elapsed time.
     static func setUpLine(_ record: [String: Double], configuration c: TrainingConfiguration, elapsed: Double) -> String {
-        func value(_ key: String, _ format: String) -> String { formatted(record, key, format) }
-        if let step = record["reward_model/step"] {
-            return "set-up: reward model \(Int(step) + 1)/\(c.rewardModelSteps)  loss \(value("reward_model/loss", "%.4f"))"
-                + "  accuracy \(value("reward_model/accuracy", "%5.3f"))  \(clock(elapsed)) elapsed"
+        func value(_ key: MetricKey, _ format: String) -> String { formatted(record, key.rawValue, format) }
+        if let step = record[.rewardModelStep] {
+            return "set-up: reward model \(Int(step) + 1)/\(c.rewardModelSteps)  loss \(value(.rewardModelLoss, "%.4f"))"
+                + "  accuracy \(value(.rewardModelAccuracy, "%5.3f"))  \(clock(elapsed)) elapsed"
         }
-        let step = Int(record["value_pretrain/step"] ?? 0)
-        return "set-up: value pretraining \(step + 1)/\(c.valuePretrainingSteps)  vf_loss \(value("value_pretrain/vf_loss", "%.4f"))"
-            + "  explained var \(value("value_pretrain/vf_explained_var", "%+.3f")) (stops at \(c.valuePretrainingExplainedVariance))"
+        let step = Int(record[.valuePretrainingStep] ?? 0)
+        return "set-up: value pretraining \(step + 1)/\(c.valuePretrainingSteps)  vf_loss \(value(.valuePretrainingLoss, "%.4f"))"
+            + "  explained var \(value(.valuePretrainingExplainedVariance, "%+.3f")) (stops at \(c.valuePretrainingExplainedVariance))"
             + "  \(clock(elapsed)) elapsed"
     }
 

@@ -123,8 +123,8 @@ struct ConfigurationTests {
             ("task is \"sorting\"; allowed: addition, multiplication, counting, countdown", { $0.task = "sorting" }),
             ("maxDifficulty is 9; allowed: 1...6 for task addition, or null", { $0.maxDifficulty = 9 }),
             ("maxDifficulty is 2; allowed: 3...6 (minDifficulty or more)", { $0.minDifficulty = 3; $0.maxDifficulty = 2 }),
-            ("valuePretraining is true; allowed: false with algorithm grpo (it has no critic)", { $0.algorithm = .grpo }),
-            ("samplesPerPrompt is 1; allowed: 2 or more with algorithm dapo", { $0 = try! .preset(named: "dapo"); $0.samplesPerPrompt = 1; $0.miniBatchSize = 8; $0.microBatchSize = 8 }),
+            ("valuePretraining is true; allowed: false with advantageEstimator grpo (it has no critic)", { $0.advantageEstimator = .grpo }),
+            ("samplesPerPrompt is 1; allowed: 2 or more with advantageEstimator grpo", { $0 = try! .preset(named: "dapo"); $0.samplesPerPrompt = 1; $0.miniBatchSize = 8; $0.microBatchSize = 8 }),
             ("dualClip is 1.0; allowed: a finite number above 1, or null", { $0.dualClip = 1 }),
         ]
         for (expected, change) in cases {

@@ -33,42 +33,43 @@ enum RewardModelTraining {
             let labels = responses.map(\.correct)
             let whole = PaddedBatch<S>(sequences: responses.map(\.tokens), responseMasks: responses.map(\.responseMask))
             let scores = model.rewards(whole.tokens, at: whole.lengths.map { $0 - 1 })
-            var metrics: Metrics = [
-                "reward_model/step": Double(step),
-                "reward_model/loss": Double(scores.binaryCrossEntropy(labels: labels.map { $0 ? 1 : 0 }).scalar),
-                "reward_model/accuracy": Double(zip(scores.scalars, labels).filter { ($0 > 0) == $1 }.count) / Double(labels.count),
-                "reward_model/correct_fraction": Double(labels.filter { $0 }.count) / Double(labels.count),
-            ]
-            var norms: [Double] = []
-            var skipped = 0
-            for rows in miniBatches(count: responses.count, size: c.miniBatchSize, stream: RandomStream(seed: c.seed, name: "reward-model/minibatches").child(step)) {
-                var total: [Tensor<S>]?
-                var batchLoss = 0.0
-                for chunk in Rollout<S>.chunks(rows.count, size: c.microBatchSize) {
-                    let part = Array(rows[chunk])
-                    let batch = PaddedBatch<S>(sequences: part.map { responses[$0].tokens }, responseMasks: part.map { responses[$0].responseMask })
-                    let tape = Tape<S>()
-                    let variables = model.parameters.map { tape.variable($0) }
-                    // The micro-batch's mean scaled by its share of the mini-batch: the parts sum to the mini-batch's mean.
-                    let loss = model.rewardLoss(batch.tokens, eosPositions: batch.lengths.map { $0 - 1 }, correct: part.map { labels[$0] }, parameters: variables)
-                        .scaled(by: S(part.count) / S(rows.count))
-                    batchLoss += Double(loss.scalar)
-                    accumulate(tape.gradients(of: loss, withRespectTo: variables), into: &total)
-                }
-                guard let total else { continue }
-                let norm: Double?
-                do {
-                    norm = try optimizer.apply(
-                        total, to: model.parameters, names: model.names, loss: batchLoss, lossName: "reward model loss",
-                        scheduleStep: step, site: FaultSite(component: .rewardModel, step: step))
-                } catch { throw .numerical(error) }
-                if let norm { norms.append(norm) } else { skipped += 1 }
-            }
-            metrics["reward_model/grad_norm"] = norms.reduce(0, +) / Double(max(norms.count, 1))
-            if c.skipNonFiniteBatches { metrics["reward_model/skipped_batches"] = Double(skipped) }
+            var metrics: Metrics = [:]
+            metrics[.rewardModelStep] = Double(step)
+            metrics[.rewardModelLoss] = Double(scores.binaryCrossEntropy(labels: labels.map { $0 ? 1 : 0 }).scalar)
+            metrics[.rewardModelAccuracy] = Double(zip(scores.scalars, labels).filter { ($0 > 0) == $1 }.count) / Double(labels.count)
+            metrics[.rewardModelCorrectFraction] = Double(labels.filter { $0 }.count) / Double(labels.count)
+            let record = try optimizer.update(
+                model, by: Objective(responses: responses, labels: labels),
+                miniBatches: miniBatches(count: responses.count, size: c.miniBatchSize, stream: RandomStream(seed: c.seed, name: "reward-model/minibatches").child(step)),
+                microBatchSize: c.microBatchSize, lossName: "reward model loss", scheduleStep: step, site: FaultSite(component: .rewardModel, step: step))
+            metrics[.rewardModelGradientNorm] = record.mean { norm, _ in norm } ?? 0
+            if c.skipNonFiniteBatches { metrics[.rewardModelSkippedBatches] = Double(record.skipped) }
             history.append(metrics)
             progress?(metrics)
         }
         return (model, history)
     }
+
+    /// The reward model's objective on a step's responses: the mean binary cross-entropy of the score at each
+    /// response's last token, each micro-batch's mean scaled by its share of the mini-batch so that the parts sum
+    /// to the mini-batch's mean.
+    struct Objective<S: KernelScalar & RLRealScalar>: MiniBatchObjective {
+        let responses: [SampledResponse]
+        let labels: [Bool]
+
+        func loss(of part: [Int], in rows: [Int], model: GPT<S>, parameters: [Tensor<S>]) -> (loss: Tensor<S>, statistics: LossStatistics) {
+            let batch = PaddedBatch<S>(sequences: part.map { responses[$0].tokens }, responseMasks: part.map { responses[$0].responseMask })
+            let loss = model.rewardLoss(batch.tokens, eosPositions: batch.lengths.map { $0 - 1 }, correct: part.map { labels[$0] }, parameters: parameters)
+                .scaled(by: S(part.count) / S(rows.count))
+            return (loss, LossStatistics(loss: Double(loss.scalar)))
+        }
+    }
+}
+
+/// A mini-batch's loss, and nothing else.
+struct LossStatistics: ObjectiveStatistics {
+    var loss: Double
+
+    static var zero: Self { Self(loss: 0) }
+    static func + (lhs: Self, rhs: Self) -> Self { Self(loss: lhs.loss + rhs.loss) }
 }

@@ -21,3 +21,9 @@ public func miniBatches(count: Int, size: Int, stream: RandomStream) -> [[Int]] 
 func epochMiniBatches(count: Int, size: Int, epochs: Int, stream: RandomStream) -> [[[Int]]] {
     (0..<epochs).map { miniBatches(count: count, size: size, stream: stream.child($0)) }
 }
+
+/// `0..<count` in consecutive ranges of `size` (the last may be shorter): the micro-batches of a mini-batch,
+/// and the chunks a rollout is scored in.
+func chunks(_ count: Int, size: Int) -> [Range<Int>] {
+    stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+}

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic's loss": the value loss, optionally clipped, token-level.
 import Autograd
 import Kernels
 import RLMath
@@ -21,30 +22,43 @@ public struct CriticObjective<S: KernelScalar & RLRealScalar>: Sendable {
     public func gradients(
         critic: GPT<S>, rollout: Rollout<S>, returns: [[S]], rows: [Int], microBatchSize: Int
     ) -> CriticGradients<S> {
-        let normalizer = LossNormalizer(wholeBatchMasks: rows.map { rollout.responseMasks[$0] })
-        var total: [Tensor<S>]?
-        var loss = 0.0, clipFraction = 0.0
-        for chunk in Rollout<S>.chunks(rows.count, size: microBatchSize) {
-            let part = Array(rows[chunk])
+        let (gradients, statistics) = on(rollout, returns: returns).gradients(model: critic, rows: rows, microBatchSize: microBatchSize)
+        return CriticGradients(gradients: gradients, loss: statistics.loss, clipFraction: statistics.clipFraction)
+    }
+
+    /// The objective over `rollout`'s responses against `returns`, as the update loop takes it.
+    func on(_ rollout: Rollout<S>, returns: [[S]]) -> Step { Step(clipRange: clipRange, rollout: rollout, returns: returns) }
+
+    /// The critic's objective over one step's rollout.
+    struct Step: MiniBatchObjective {
+        let clipRange: S?
+        let rollout: Rollout<S>
+        let returns: [[S]]
+
+        func loss(of part: [Int], in rows: [Int], model critic: GPT<S>, parameters: [Tensor<S>]) -> (loss: Tensor<S>, statistics: CriticStatistics) {
+            let normalizer = LossNormalizer(wholeBatchMasks: rows.map { rollout.responseMasks[$0] })
             let batch = PaddedBatch<S>(sequences: part.map { rollout.responses[$0].tokens }, responseMasks: part.map { rollout.responseMasks[$0] })
             let masks = batch.padded(part.map { rollout.responseMasks[$0] }, with: false)
             let clipping = clipRange.map { range in
                 ValueClipping(oldValues: batch.padded(part.map { rollout.values?[$0] ?? [] }, with: 0), range: range)
             }
-            let tape = Tape<S>()
-            let variables = critic.parameters.map { tape.variable($0) }
             let features = rollout.criticFeatures.map { all in SurpriseFeatures.tensor(part.map { all[$0] }, in: batch) }
-            let values = critic.valuesBeforeTokens(batch.tokens, features: features, parameters: variables)
+            let values = critic.valuesBeforeTokens(batch.tokens, features: features, parameters: parameters)
             let valueLoss = ValueLoss(
                 values: values.sequenceRows, returns: batch.padded(part.map { returns[$0] }, with: 0), masks: masks,
                 clipping: clipping, aggregation: .tokenLevel, normalizer: normalizer)
-            accumulate(tape.gradients(of: values.recordingLoss(valueLoss), withRespectTo: variables), into: &total)
-            loss += Double(valueLoss.value)
-            clipFraction += Double(valueLoss.clipFraction)
+            return (values.recordingLoss(valueLoss), CriticStatistics(loss: Double(valueLoss.value), clipFraction: Double(valueLoss.clipFraction)))
         }
-        return CriticGradients(
-            gradients: total ?? critic.parameters.map { Tensor(zeros: $0.shape) }, loss: loss, clipFraction: clipFraction)
     }
+}
+
+/// A critic mini-batch's value loss (verl's vf_loss) and value-clip fraction (verl's vf_clipfrac).
+struct CriticStatistics: ObjectiveStatistics {
+    var loss: Double
+    var clipFraction: Double
+
+    static var zero: Self { Self(loss: 0, clipFraction: 0) }
+    static func + (lhs: Self, rhs: Self) -> Self { Self(loss: lhs.loss + rhs.loss, clipFraction: lhs.clipFraction + rhs.clipFraction) }
 }
 
 /// The critic's gradient over one mini-batch, its value loss and its value-clip fraction.
