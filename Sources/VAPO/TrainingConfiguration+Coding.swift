@@ -1,5 +1,5 @@
-import Checkpoints
 import Foundation
+import StrictJSON
 
 /// JSON with every field optional. `"preset"` (a name from `TrainingConfiguration.presetNames`) chooses the
 /// starting values; without it the preset named by `"algorithm"`, else `vapo`. Every other field present
@@ -73,7 +73,7 @@ extension TrainingConfiguration: Codable {
     }
 
     /// The configuration decoded from JSON `data` (see the type's decoding rules); every error is a
-    /// `TrainingConfigurationError`. The text is first read by the strict parser of `Checkpoints`
+    /// `TrainingConfigurationError`. The text is first read by the strict parser of `StrictJSON`
     /// (`JSONValue.parse`), which reports malformed JSON by line and column and refuses duplicate keys;
     /// unknown fields are reported in file order, with the nearest known name; a value of the wrong type
     /// names the field and quotes the value.

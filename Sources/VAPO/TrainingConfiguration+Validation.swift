@@ -1,6 +1,6 @@
-import Checkpoints
-import Training
+import StrictJSON
 import Tasks
+import Training
 
 /// A training configuration that cannot run: one line naming the field, its value and what is allowed.
 public enum TrainingConfigurationError: Error, Equatable, CustomStringConvertible {
