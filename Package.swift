@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RLMath", targets: ["RLMath"]),
         .library(name: "Tasks", targets: ["Tasks"]),
         .library(name: "Transformer", targets: ["Transformer"]),
+        .library(name: "StrictJSON", targets: ["StrictJSON"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "VAPO", targets: ["VAPO"]),
         .library(name: "Training", targets: ["Training"]),
@@ -33,18 +34,20 @@ let package = Package(
         .target(name: "RLTape", dependencies: ["RLMath", "Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(name: "Tasks", dependencies: ["Kernels"], swiftSettings: hostCPU),
         .target(name: "Transformer", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
-        .target(name: "Checkpoints", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
+        // The strict JSON reader and the deterministic writer: checkpoints, configurations and metrics all use it.
+        .target(name: "StrictJSON", swiftSettings: hostCPU),
+        .target(name: "Checkpoints", dependencies: ["StrictJSON", "Autograd", "Kernels"], swiftSettings: hostCPU),
         .target(
-            name: "VAPO", dependencies: ["RLMath", "RLTape", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            name: "VAPO", dependencies: ["RLMath", "RLTape", "Training", "Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints", "StrictJSON"],
             swiftSettings: hostCPU),
         .target(
-            name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints"],
+            name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints", "StrictJSON"],
             swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
             dependencies: [
-                "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels",
+                "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "StrictJSON", "Autograd", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU, plugins: ["BuildRevision"]),

@@ -1,5 +1,6 @@
 import Autograd
 import Kernels
+import StrictJSON
 
 extension Checkpoint {
     /// Parses the bytes of a safetensors file, checking everything the format promises before trusting it:

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The limit on the header length that the reference implementation enforces (100 MB).
 let safetensorsHeaderLimit: UInt64 = 100_000_000
 

@@ -47,7 +47,11 @@ public struct PolicyCheckpoint {
     /// The policy of `checkpoint`, already read from `path` (named in errors), checked as `read(from:)` checks it.
     public static func read(_ checkpoint: Checkpoint, path: String) throws -> PolicyCheckpoint {
         let modelConfiguration = try decode(GPTConfiguration.self, key: configKey, in: checkpoint, path: path)
-        let configuration = try decode(SFTConfiguration.self, key: sftKey, in: checkpoint, path: path)
+        let sftText = try metadata(sftKey, in: checkpoint, path: path)
+        let configuration: SFTConfiguration
+        do { configuration = try SFTConfiguration.decode(stored: sftText) } catch {
+            throw PolicyCheckpointError.invalidMetadata(path: path, key: sftKey, reason: "not readable: \(error)")
+        }
         guard let stepText = checkpoint.metadata[stepKey], let step = Int(stepText), step >= 0 else {
             throw PolicyCheckpointError.invalidMetadata(path: path, key: stepKey, reason: "not a non-negative integer")
         }
@@ -72,10 +76,14 @@ public struct PolicyCheckpoint {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// The metadata value of `key`; missing, an error naming the file and the key.
+    private static func metadata(_ key: String, in checkpoint: Checkpoint, path: String) throws(PolicyCheckpointError) -> String {
+        guard let text = checkpoint.metadata[key] else { throw .invalidMetadata(path: path, key: key, reason: "missing") }
+        return text
+    }
+
     private static func decode<T: Decodable>(_ type: T.Type, key: String, in checkpoint: Checkpoint, path: String) throws -> T {
-        guard let text = checkpoint.metadata[key] else {
-            throw PolicyCheckpointError.invalidMetadata(path: path, key: key, reason: "missing")
-        }
+        let text = try metadata(key, in: checkpoint, path: path)
         do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
             throw PolicyCheckpointError.invalidMetadata(path: path, key: key, reason: "not a valid \(T.self) in JSON")
         }

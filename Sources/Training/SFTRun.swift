@@ -3,7 +3,7 @@ import Tasks
 import Transformer
 
 /// A whole supervised warm-up (Specs/training.md): train, evaluate greedily on the held-out set every
-/// `evaluateEvery` steps, stop at `steps`, at the target accuracy or at the time limit, then evaluate pass@1
+/// `evalEvery` steps, stop at `steps`, at the target accuracy or at the time limit, then evaluate pass@1
 /// and mean@k. A run can be saved after any step and continued from that state bit for bit (SFTState.swift):
 /// everything a later step reads is the trainer's state and the training loss summed since the last
 /// evaluation, which the progress line averages.
@@ -71,7 +71,7 @@ public final class SFTRun {
     public var isFinished: Bool { stop == .steps || stop == .targetAccuracy }
 
     /// Trains from the current step until a stopping rule holds, calling `onStep` after every update (with its
-    /// evaluation, every `evaluateEvery` steps and at the last). `timeLimit`, in seconds from this call, is
+    /// evaluation, every `evalEvery` steps and at the last). `timeLimit`, in seconds from this call, is
     /// this call's own (a continued run gets a new one); nil: none. Returns why it stopped.
     @discardableResult
     public func train(timeLimit limit: Double?, onStep: (StepRecord) throws -> Void) throws -> Stop {
@@ -87,7 +87,7 @@ public final class SFTRun {
             lossSinceEvaluation.count += 1
             let overTime = limit.map { elapsed() > $0 } ?? false
             var progress: Progress?
-            if trainer.step % c.evaluateEvery == 0 || trainer.step == c.steps || overTime {
+            if trainer.step % c.evalEvery == 0 || trainer.step == c.steps || overTime {
                 let accuracy = try trainer.model.evaluate(on: problems, options: resolved.evaluationOptions(sampled: false)).passAt1
                 progress = Progress(
                     step: trainer.step, loss: lossSinceEvaluation.sum / Float(lossSinceEvaluation.count), accuracy: accuracy, elapsed: elapsed())

@@ -53,10 +53,8 @@ extension SFTRun {
         let kind = checkpoint.metadata[Self.stateKind.key] ?? "(none)"
         guard kind == Self.stateKind.value else { throw fail("metadata \(Self.stateKind.key) is \(kind); allowed: \(Self.stateKind.value), a checkpoint written by vapo sft") }
         let configuration: SFTConfiguration
-        do { configuration = try JSONDecoder().decode(SFTConfiguration.self, from: Data(try text(PolicyCheckpoint.sftKey).utf8)) } catch let error as SFTStateError {
-            throw error
-        } catch {
-            throw fail("metadata \(PolicyCheckpoint.sftKey) is not an SFT configuration in JSON")
+        do { configuration = try SFTConfiguration.decode(stored: try text(PolicyCheckpoint.sftKey)) } catch {
+            throw fail("metadata \(PolicyCheckpoint.sftKey): \(error)")
         }
         let trainer: SFTTrainer
         do { trainer = try SFTTrainer(configuration) } catch { throw fail("metadata \(PolicyCheckpoint.sftKey): \(error)") }

@@ -73,7 +73,7 @@ public final class SFTTrainer {
         let variables = model.parameters.map { tape.variable($0) }
         let loss = model.supervisedLoss(batch, parameters: variables)
         let gradients = tape.gradients(of: loss, withRespectTo: variables)
-        let (clipped, norm) = clipByGlobalNorm(gradients, maxNorm: Float(resolved.configuration.maxGradientNorm))
+        let (clipped, norm) = clipByGlobalNorm(gradients, maxNorm: Float(resolved.configuration.gradientClip))
         let learningRate = schedule.learningRate(atStep: step)
         optimizer.update(model.parameters, gradients: clipped, learningRate: learningRate)
         step += 1

@@ -1,5 +1,5 @@
-import Checkpoints
 import Foundation
+import StrictJSON
 
 /// Writes metrics as JSON lines, one object per step, `{"step": N, "data": {...}}` (verl's file logger),
 /// with the keys of `data` sorted so that equal metrics give equal bytes. Numbers are written in Swift's

@@ -1,5 +1,5 @@
-import Checkpoints
 import RLMath
+import StrictJSON
 import Tasks
 
 /// A step's rollout as JSON lines, one response a line, for reading what the policy wrote and how each token

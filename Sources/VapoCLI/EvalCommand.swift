@@ -67,13 +67,14 @@ struct EvalCommand: ParsableCommand {
         let policy: PolicyCheckpoint
         do { policy = try PolicyCheckpoint.read(file, path: checkpoint) } catch { throw CommandError("--checkpoint: \(error)") }
         var configuration = policy.configuration
-        if let evalProblems { configuration.evaluationProblems = evalProblems }
-        if let samples { configuration.samples = samples }
-        if let temperature { configuration.temperature = temperature }
+        if let evalProblems { configuration.evalProblems = evalProblems }
+        if let samples { configuration.evalSamples = samples }
+        if let temperature { configuration.evalTemperature = temperature }
         if let seed { configuration.seed = seed }
         let resolved: ResolvedSFTConfiguration
         do { resolved = try configuration.validated() } catch {
-            throw CommandError("--\(SFTOptions.flag(error.field)) is \(error.value); allowed: \(error.allowed)")
+            guard let flag = Self.evaluationFlags[error.field] else { throw CommandError("--checkpoint \(checkpoint): \(error)") }
+            throw CommandError("\(flag) is \(error.value); allowed: \(error.allowed)")
         }
         let problems = resolved.evaluationSet()
         let header = "eval: \(checkpoint) (vapo sft, step \(policy.step)), \(configuration.task) difficulties "
@@ -81,8 +82,8 @@ struct EvalCommand: ParsableCommand {
         return (header, try policy.model.evaluate(on: problems, options: resolved.evaluationOptions(sampled: true)))
     }
 
-    /// The flags that override a training configuration's evaluation fields, by field name.
-    private static let trainingFlags = ["evalProblems": "--eval-problems", "evalSamples": "--samples", "evalTemperature": "--temperature"]
+    /// The flags that override the evaluation fields of an SFT or a training configuration (named alike), by field.
+    private static let evaluationFlags = ["evalProblems": "--eval-problems", "evalSamples": "--samples", "evalTemperature": "--temperature"]
 
     /// A `vapo train` checkpoint's policy, evaluated as `Trainer.evaluate()` evaluated it (`HeldOutEvaluation`).
     private func trainEvaluation(_ file: Checkpoint) throws -> (header: String, report: EvaluationReport) {
@@ -94,7 +95,7 @@ struct EvalCommand: ParsableCommand {
         if let temperature { configuration.evalTemperature = temperature }
         if let seed { (configuration.evalSeed, configuration.seed) = (seed, seed) }
         do { configuration = try configuration.validated() } catch {
-            if case .outOfRange(let field, let value, let allowed) = error, let flag = Self.trainingFlags[field] {
+            if case .outOfRange(let field, let value, let allowed) = error, let flag = Self.evaluationFlags[field] {
                 throw CommandError("\(flag) is \(value); allowed: \(allowed)")
             }
             throw CommandError("--checkpoint \(checkpoint): \(error)")

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Checkpoints
 import Foundation
+import StrictJSON
 import VAPO
 
 /// `vapo presets`: every preset of `vapo train --preset`, as the fields where it differs from `vapo` (whose

@@ -82,8 +82,8 @@ struct SFTCommand: ParsableCommand {
         let run: SFTRun
         do { run = try SFTRun(resumingFrom: checkpoint, path: folder.checkpoint(step: step).path) } catch { throw CommandError("--resume: \(error)") }
         let recorded = run.resolved.configuration
-        if let field = Self.firstDifference(recorded, options.applied(to: recorded)) {
-            throw CommandError("--resume: --\(SFTOptions.flag(field)) would change the run (its \(field) is \(Self.fields(of: recorded)[field] ?? "-")); "
+        if let field = options.firstChange(to: recorded), let flag = field.flag {
+            throw CommandError("--resume: \(flag) would change the run (its \(field.key) is \(field.text(recorded))); "
                 + "allowed with --resume: --threads, --time-limit, --checkpoint-every, --keep-checkpoints")
         }
         var settings = try RunSettings(recordedIn: checkpoint) ?? RunSettings(steps: nil, checkpointEvery: 100, keepCheckpoints: 3)
@@ -136,27 +136,6 @@ struct SFTCommand: ParsableCommand {
         if stop == .timeLimit {
             output("the time limit stopped the run at step \(run.trainer.step) of \(c.steps); continue it with: vapo sft --resume --out \(out)")
         }
-    }
-
-    /// The first field (in JSON order, the model's fields as `model.<name>`) in which `b` differs from `a`, the
-    /// time limit aside (it is each invocation's own).
-    static func firstDifference(_ a: SFTConfiguration, _ b: SFTConfiguration) -> String? {
-        let (x, y) = (fields(of: a), fields(of: b))
-        return x.keys.sorted().first { $0 != "timeLimit" && x[$0] != y[$0] }
-    }
-
-    /// The configuration's fields as text, the model's as `model.<name>`.
-    static func fields(of c: SFTConfiguration) -> [String: String] {
-        let object = (try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(c))) as? [String: Any] ?? [:]
-        var fields: [String: String] = [:]
-        for (key, value) in object {
-            if let model = value as? [String: Any] {
-                for (name, number) in model { fields["model." + name] = "\(number)" }
-            } else {
-                fields[key] = "\(value)"
-            }
-        }
-        return fields
     }
 }
 

@@ -14,7 +14,7 @@ extension TrainCommand {
             ("--init-checkpoint", initCheckpoint != nil), ("--fresh", fresh), ("--sft-steps", sftSteps != nil), ("--layers", layers != nil),
             ("--width", width != nil), ("--heads", heads != nil), ("--context", context != nil), ("--dump-rollouts", dumpRollouts),
         ]
-        return files.filter(\.1).map(\.0) + o.fieldFlagsGiven.map(\.flag) + startingPoint.filter(\.1).map(\.0)
+        return files.filter(\.1).map(\.0) + o.fieldsGiven.filter(\.fixedOnResume).compactMap(\.flag) + startingPoint.filter(\.1).map(\.0)
     }
 
     /// `--resume`: the run in `--out` continued from its newest valid checkpoint (a corrupted newer one is

@@ -23,8 +23,8 @@ enum Fixtures {
         c.warmupSteps = 5
         c.learningRate = 3e-3
         c.seed = seed
-        c.evaluationProblems = 16
-        c.samples = 2
+        c.evalProblems = 16
+        c.evalSamples = 2
         return c
     }
 

@@ -29,6 +29,33 @@ struct PolicyCheckpointTests {
         #expect(model == Fixtures.tinyModel && raw.metadata["vapo.head"] == "language_model")
     }
 
+    @Test("a policy written before SFT's keys took the RL names (evaluateEvery, maxGradientNorm, samples, evaluationProblems, temperature) loads with the same configuration")
+    func formerKeys() throws {
+        var configuration = Fixtures.tinyConfiguration(steps: 3)
+        configuration.evalEvery = 7
+        configuration.gradientClip = 0.5
+        configuration.evalSamples = 3
+        configuration.evalProblems = 11
+        configuration.evalTemperature = 0.9
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("policy.safetensors").path
+        let model = try GPT<Float>(configuration: configuration.model, head: .languageModel, stream: RandomStream(seed: 1))
+        try PolicyCheckpoint(model: model, configuration: configuration, step: 0).write(to: path)
+        var raw = try Checkpoint.read(from: path)
+        var text = try #require(raw.metadata["vapo.sft"])
+        for (new, old) in [("evalEvery", "evaluateEvery"), ("gradientClip", "maxGradientNorm"), ("evalSamples", "samples"),
+                           ("evalProblems", "evaluationProblems"), ("evalTemperature", "temperature")] {
+            #expect(text.contains("\"\(new)\""), "\(new) is written")
+            text = text.replacingOccurrences(of: "\"\(new)\"", with: "\"\(old)\"")
+        }
+        raw.metadata["vapo.sft"] = text
+        try raw.write(to: path)
+        #expect(try PolicyCheckpoint.read(from: path).configuration == configuration)
+        // A file the user types gets no such grace: the old key is refused, naming the new one.
+        #expect(throws: (any Error).self) { try SFTConfiguration.decode(json: Data(text.utf8)) }
+    }
+
     @Test("a missing file, missing metadata, a configuration that does not match the tensors, or a corrupted byte is an error naming the file and the problem")
     func errors() throws {
         let directory = try Fixtures.temporaryDirectory()

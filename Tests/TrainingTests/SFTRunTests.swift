@@ -13,8 +13,8 @@ struct SFTRunTests {
         c.model.width = 48
         c.batchSize = 16
         c.warmupSteps = 50
-        c.evaluationProblems = 40
-        c.evaluateEvery = 100
+        c.evalProblems = 40
+        c.evalEvery = 100
         return c
     }
 
@@ -32,14 +32,14 @@ struct SFTRunTests {
         #expect(lines.last!.loss < lines.first!.loss)
         #expect(outcome.stop == .steps && outcome.checkpoint.step == 400)
         #expect(outcome.report.passAt1 >= 0.2 && outcome.report.passAt1 == lines.last!.accuracy)
-        #expect(outcome.report.samplesPerProblem == configuration.samples)
+        #expect(outcome.report.samplesPerProblem == configuration.evalSamples)
     }
 
     @Test("a run stops at the first evaluation that reaches the target accuracy, or after the step that passes the time limit")
     func stoppingRules() throws {
         var target = Self.configuration()
         target.targetAccuracy = 0.05
-        target.evaluateEvery = 50
+        target.evalEvery = 50
         var lines: [SFTRun.Progress] = []
         let reached = try SFTRun.run(target) { lines.append($0) }
         #expect(reached.stop == .targetAccuracy && reached.checkpoint.step < 400)
@@ -69,7 +69,7 @@ struct SFTResumeTests {
     @Test("a run saved after k steps (k = 0, 7, 10, 13) and continued from the checkpoint's bytes gives the updates, progress lines, final parameter bits and final checkpoint bytes of a run never stopped")
     func resumeIsExact() throws {
         var configuration = Fixtures.tinyConfiguration(steps: 20)
-        configuration.evaluateEvery = 5
+        configuration.evalEvery = 5
         let straight = try SFTRun(configuration)
         var expected: [[UInt64]] = []
         try straight.train(timeLimit: nil) { expected.append(Self.trace($0)) }

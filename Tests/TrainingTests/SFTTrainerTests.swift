@@ -86,11 +86,11 @@ struct SFTTrainerTests {
         #expect(error { $0.warmupSteps = -1 }?.field == "warmupSteps")
         #expect(error { $0.finalLearningRateFraction = 2 }?.field == "finalLearningRateFraction")
         #expect(error { $0.weightDecay = -0.1 }?.field == "weightDecay")
-        #expect(error { $0.maxGradientNorm = 0 }?.field == "maxGradientNorm")
-        #expect(error { $0.evaluationProblems = 0 }?.field == "evaluationProblems")
-        #expect(error { $0.evaluateEvery = 0 }?.field == "evaluateEvery")
-        #expect(error { $0.samples = 0 }?.field == "samples")
-        #expect(error { $0.temperature = 0 }?.field == "temperature")
+        #expect(error { $0.gradientClip = 0 }?.field == "gradientClip")
+        #expect(error { $0.evalProblems = 0 }?.field == "evalProblems")
+        #expect(error { $0.evalEvery = 0 }?.field == "evalEvery")
+        #expect(error { $0.evalSamples = 0 }?.field == "evalSamples")
+        #expect(error { $0.evalTemperature = 0 }?.field == "evalTemperature")
         #expect(error { $0.targetAccuracy = 1.5 }?.field == "targetAccuracy")
         #expect(error { $0.timeLimit = -1 }?.field == "timeLimit")
         #expect(error { $0.steps = 0 }?.description == "steps is 0; allowed: 1...10000000")
@@ -108,5 +108,18 @@ struct SFTTrainerTests {
         #expect(some == expected)
         let roundTrip = try JSONDecoder().decode(SFTConfiguration.self, from: try JSONEncoder().encode(some))
         #expect(roundTrip == some)
+    }
+
+    @Test("a key renamed to the training configuration's name (evaluateEvery, maxGradientNorm, samples, evaluationProblems, temperature) is one line naming the new key")
+    func renamedKeys() throws {
+        let renamed = ["evaluateEvery": "evalEvery", "maxGradientNorm": "gradientClip", "samples": "evalSamples", "evaluationProblems": "evalProblems",
+                       "temperature": "evalTemperature"]
+        for (old, new) in renamed {
+            #expect(throws: ConfigurationError<SFTConfiguration>.unknownField(old, suggestion: new)) {
+                try SFTConfiguration.decode(json: Data("{\"\(old)\": 1}".utf8))
+            }
+            let message = ConfigurationError<SFTConfiguration>.unknownField(old, suggestion: new).description
+            #expect(message == "SFT configuration: unknown field \"\(old)\"; did you mean \"\(new)\"?")
+        }
     }
 }

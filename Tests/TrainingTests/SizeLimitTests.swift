@@ -97,14 +97,14 @@ struct SizeLimitTests {
         #expect(throws: SFTConfigurationError.self) { try c.validated() }
     }
 
-    @Test("an SFT evaluation of more than 2^20 sampled responses (evaluationProblems × samples) is an error naming samples and its range; 2^20 is accepted")
+    @Test("an SFT evaluation of more than 2^20 sampled responses (evalProblems × evalSamples) is an error naming evalSamples and its range; 2^20 is accepted")
     func evaluationBound() throws {
         var c = SFTConfiguration()
-        (c.evaluationProblems, c.samples) = (1024, 1024)
+        (c.evalProblems, c.evalSamples) = (1024, 1024)
         #expect(throws: Never.self) { try c.validated() }
-        c.evaluationProblems = 1025
+        c.evalProblems = 1025
         #expect(throws: SFTConfigurationError(
-            field: "samples", value: "1024", allowed: "1...1023 (evaluationProblems × samples, the evaluation's sampled responses, at most 1048576)")
+            field: "evalSamples", value: "1024", allowed: "1...1023 (evalProblems × evalSamples, the evaluation's sampled responses, at most 1048576)")
         ) { try c.validated() }
     }
 

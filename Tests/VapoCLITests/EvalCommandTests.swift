@@ -20,7 +20,7 @@ struct EvalCommandTests {
         let sft = url.appendingPathComponent("sft")
         try run([
             "sft", "--task", "addition", "--max-difficulty", "2", "--steps", "600", "--batch-size", "16", "--lr", "0.01", "--warmup-steps", "10",
-            "--layers", "1", "--width", "16", "--heads", "2", "--context", "48", "--eval-problems", "40", "--eval-every", "300", "--samples", "2",
+            "--layers", "1", "--width", "16", "--heads", "2", "--context", "48", "--eval-problems", "40", "--eval-every", "300", "--eval-samples", "2",
             "--out", sft.path,
         ])
         let configuration = """

@@ -17,7 +17,7 @@ import Glibc
 struct SFTCommandTests {
     /// A tiny warm-up: a 1-layer width-16 GPT on sums of up to two digits, 30 steps of 4 sequences.
     static let tiny = ["--layers", "1", "--width", "16", "--heads", "2", "--context", "48", "--max-digits", "2", "--batch-size", "4",
-                       "--eval-problems", "8", "--samples", "2", "--eval-every", "10", "--steps", "30"]
+                       "--eval-problems", "8", "--eval-samples", "2", "--eval-every", "10", "--steps", "30"]
 
     /// Runs `vapo sft` in-process with `arguments`.
     static func sft(_ arguments: [String]) throws {

@@ -62,6 +62,8 @@ public struct TrainingRecipe: Sendable, Hashable {
 public struct SamplingShape: Sendable, Hashable {
     public let prompts: Int
     public let samplesPerPrompt: Int
+
+    public init(prompts: Int, samplesPerPrompt: Int) { (self.prompts, self.samplesPerPrompt) = (prompts, samplesPerPrompt) }
 }
 
 /// The parts of a `TrainingRecipe`, by name.

@@ -1,50 +1,25 @@
-/// A JSON value as the safetensors header and configuration files need it: objects keep their keys in file
-/// order (the order is part of what a header says), numbers keep their literal text (offsets are 64-bit
-/// integers that a `Double` would round).
-public enum JSONValue: Sendable {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    /// What a value is, for error messages.
-    public var kindName: String {
-        switch self {
-        case .object: "an object"
-        case .array: "an array"
-        case .string: "a string"
-        case .number: "a number"
-        case .bool: "a boolean"
-        case .null: "null"
-        }
-    }
-
-    /// The value as a non-negative integer, or nil when it is not a plain integer literal or does not fit an Int.
-    var nonNegativeInteger: Int? {
-        guard case .number(let text) = self, !text.hasPrefix("-"), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return Int(text)
-    }
-}
+// Specs/checkpoints.md, "Errors on read": the strict RFC 8259 parser of headers and configuration files.
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes. Strict because a header is data we must not guess
 /// about: duplicate keys, leading zeros, lone surrogates and trailing text other than whitespace are
 /// errors. Nesting is limited so that a hostile header cannot exhaust the stack.
-struct JSONParser {
+public struct JSONParser {
     /// Why parsing stopped, and the byte offset in the header where it did.
-    struct Failure: Error {
-        let offset: Int
-        let reason: String
+    public struct Failure: Error {
+        /// The byte offset where the text stops being JSON.
+        public let offset: Int
+        /// What the parser expected or found there.
+        public let reason: String
     }
 
-    static let maximumDepth = 64
+    /// The deepest nesting of objects and arrays accepted.
+    public static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var position = 0
 
     /// Parses `bytes` as exactly one JSON value surrounded by optional whitespace.
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -204,31 +179,5 @@ struct JSONParser {
             }
             run = position
         }
-    }
-}
-
-/// Writes JSON text deterministically: no whitespace, and only `"`, `\` and control characters escaped
-/// (short forms where JSON has them, otherwise `\u00xx`), everything else as raw UTF-8. The one JSON string
-/// writer of the package: checkpoint headers, metrics and rollout dumps all quote through it.
-public enum JSONWriter {
-    /// `text` as a JSON string literal, quotes included.
-    public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+// Specs/reliability.md, "Configuration validation": malformed JSON reported by line and column.
+
 /// Where JSON text stops being JSON, as a person finds it in an editor: 1-based line and column, the
 /// column counted in Unicode characters (scalars) from the start of the line, lines ended by `\n`.
 public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {

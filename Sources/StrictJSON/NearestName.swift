@@ -1,3 +1,5 @@
+// Specs/reliability.md, "Configuration validation": the nearest known name of an unknown field.
+
 /// The known name a mistyped one most likely meant, for "unknown field" messages.
 ///
 /// Both names are first normalised: lowercased, with `_`, `-`, `.` and spaces removed, so `actor_lr`,
