@@ -182,6 +182,20 @@ struct TrainSettingsTests {
         }
     }
 
+    @Test("vapo presets NAME prints the preset's summary and its recipe part by part; an unknown name is one line listing the presets")
+    func presetRecipe() throws {
+        let result = try ChildProcess.run(["presets", "vapo+kl"])
+        #expect(result.status == 0)
+        #expect(result.lines.first == "vapo+kl: VAPO with GRPO's k3 KL to the starting policy")
+        let parts = result.lines.dropFirst().filter { !$0.isEmpty }
+        #expect(parts.count == RecipePart.allCases.count)
+        #expect(parts.contains { $0.contains("actor loss") && $0.contains("0.04·KL to the reference") && $0.contains("2.0·positive-example NLL") })
+        #expect(parts.contains { $0.contains("advantage estimator") && $0.contains("GAE") && $0.contains("length-adaptive") })
+        let unknown = try ChildProcess.run(["presets", "vapo-kl"])
+        #expect(unknown.status != 0)
+        #expect(unknown.firstErrorLine.hasPrefix("Error: vapo presets: \"vapo-kl\" is not a preset; allowed: vapo, vapo-paper, "))
+    }
+
     @Test("vapo train --dry-run prints the starting policy and the configuration a run would write as config.json, and writes nothing")
     func dryRun() throws {
         let scratch = try TrainCommandTests.scratch()
