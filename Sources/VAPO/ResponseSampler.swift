@@ -59,15 +59,23 @@ struct ResponseSampler: Sendable {
     /// The response with its verdict and score: ±1 by default, plus DAPO's soft overlong punishment
     /// R_len(|y|) with L_max = `overlongMaxLength`, L_cache = `overlongCacheLength`.
     func judge(_ sequence: SampledSequence, problem: Problem, group: Int) -> SampledResponse {
-        let correct = task.verify(response: sequence.tokens, for: problem)
+        let verdict = Self.verdict(sequence.tokens, problem: problem, task: task, configuration: configuration)
+        return SampledResponse(
+            problem: problem, group: group, promptTokens: problem.promptTokens, responseTokens: sequence.tokens,
+            stop: sequence.stop, correct: verdict.correct, score: verdict.score)
+    }
+
+    /// The verifier's verdict on the response tokens `response` and the score training gives them (see `judge`).
+    static func verdict(
+        _ response: [Int], problem: Problem, task: any ReasoningTask, configuration: TrainingConfiguration
+    ) -> (correct: Bool, score: Double) {
+        let correct = task.verify(response: response, for: problem)
         var score = correct ? configuration.rewardCorrect : configuration.rewardIncorrect
         if configuration.algorithm == .dapo {
             score += softOverlongPunishment(
-                length: sequence.length, maxLength: configuration.overlongMaxLength,
+                length: response.count, maxLength: configuration.overlongMaxLength,
                 cacheLength: configuration.overlongCacheLength) as Double
         }
-        return SampledResponse(
-            problem: problem, group: group, promptTokens: problem.promptTokens, responseTokens: sequence.tokens,
-            stop: sequence.stop, correct: correct, score: score)
+        return (correct, score)
     }
 }
