@@ -62,11 +62,16 @@ public func stepBoundaries<T: Hashable>(tokens: [T], after delimiters: Set<T>) -
     stepBoundaries(length: tokens.count, at: tokens.indices.filter { delimiters.contains(tokens[$0]) }.map { $0 + 1 })
 }
 
+/// Whether `boundaries` are segment boundaries of a response of `length` tokens, as `vinePPOAdvantages` needs
+/// them: starting at 0, increasing strictly and ending below `length` (just 0 for an empty response).
+public func areStepBoundaries(_ boundaries: [Int], length: Int) -> Bool {
+    boundaries.first == 0 && zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 } && boundaries.last! < max(length, 1)
+}
+
 /// Checks VinePPO's segment boundaries of a response of `length` tokens (`vinePPOAdvantages`).
 @inline(__always)
 func requireBoundaries(_ boundaries: [Int], length: Int, in function: String) {
     require(
-        boundaries.first == 0 && zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 }
-            && boundaries.last! < max(length, 1),
+        areStepBoundaries(boundaries, length: length),
         "\(function): boundaries \(boundaries) must start at 0, increase strictly and end below the response's \(length) tokens")
 }

@@ -1,5 +1,6 @@
 // Specs/vapo.md, "VinePPO's Monte-Carlo values".
 import Kernels
+import RLMath
 import Tasks
 import Transformer
 
@@ -44,7 +45,7 @@ public struct MonteCarloValues: Sendable, Hashable {
         for (i, list) in boundaries.enumerated() {
             let length = responses[i].responseTokens.count
             precondition(
-                list.first == 0 && zip(list, list.dropFirst()).allSatisfy { $0 < $1 } && list.last! < max(length, 1),
+                areStepBoundaries(list, length: length),
                 "MonteCarloValues.estimate: boundaries \(list) of response \(i) must start at 0, increase strictly and end below its \(length) tokens")
         }
         // Each distinct state is sampled once, as a boundary of the first response that reaches it.

@@ -93,6 +93,7 @@ struct VinePPOAdvantageTests {
             let positions = raw.filter { $0 <= length }
             let b = stepBoundaries(length: length, at: positions)
             #expect(b.first == 0 && zip(b, b.dropFirst()).allSatisfy { $0 < $1 } && b.last! < max(length, 1))
+            #expect(areStepBoundaries(b, length: length))
             #expect(Set(b.dropFirst()) == Set(positions.filter { $0 > 0 && $0 < length }))
         }
         // "12|34|5" with `|` = 9: segments "12|", "34|", "5"; a trailing delimiter opens no empty segment.
@@ -100,6 +101,8 @@ struct VinePPOAdvantageTests {
         #expect(stepBoundaries(tokens: [9, 1, 9], after: [9]) == [0, 1])
         #expect(stepBoundaries(tokens: [Int](), after: [9]) == [0])
         #expect(stepBoundaries(length: 5, at: [5, 0, 3, 3]) == [0, 3])
+        #expect(!areStepBoundaries([], length: 3) && !areStepBoundaries([1], length: 3) && !areStepBoundaries([0, 3], length: 3))
+        #expect(!areStepBoundaries([0, 2, 2], length: 3) && areStepBoundaries([0], length: 0) && !areStepBoundaries([0, 1], length: 0))
     }
 
     @Test("a worked example: boundaries 0, 2, 3 of 5 tokens behind a prompt, V̂ = 0, 1/2, −1/4, reward 1: advantages 1/2, 1/2, −3/4, 5/4, 5/4")
