@@ -29,6 +29,9 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let samplingRounds = MetricKey(rawValue: "vapo/sampling_rounds")
     public static let keptGroups = MetricKey(rawValue: "vapo/kept_groups")
     public static let explainedVariance = MetricKey(rawValue: "critic/vf_explained_var")
+    /// VinePPO: distinct states whose values were sampled, and the continuation tokens it took.
+    public static let monteCarloStates = MetricKey(rawValue: "vineppo/sampled_states")
+    public static let monteCarloTokens = MetricKey(rawValue: "vineppo/continuation_tokens")
 
     // MARK: Actor
     public static let actorGradientNorm = MetricKey(rawValue: "actor/grad_norm")

@@ -132,7 +132,17 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
         lastRollout = (rollout, nil)
         if rollout.count > 0 {
-            let estimate = recipe.advantageEstimator.estimate(rollout)
+            let states = recipe.advantageEstimator.monteCarloStates(of: rollout)
+            let monteCarlo = try states.map { boundaries throws(TrainingError) in
+                try MonteCarloValues.estimate(
+                    responses: rollout.responses, boundaries: boundaries, policy: policy, task: task, configuration: c,
+                    continuations: c.vineppoContinuations, step: completedSteps)
+            }
+            let estimate = recipe.advantageEstimator.estimate(rollout, monteCarloValues: monteCarlo)
+            if let monteCarlo {
+                metrics[.monteCarloStates] = Double(monteCarlo.sampledStates)
+                metrics[.monteCarloTokens] = Double(monteCarlo.continuationTokens)
+            }
             lastRollout = (rollout, estimate)
             metrics.merge(RolloutMetrics.of(estimate, rollout: rollout), uniquingKeysWith: { $1 })
             let orders = epochMiniBatches(
