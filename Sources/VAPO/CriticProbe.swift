@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic probe".
 import Kernels
 import RLMath
 import Tasks

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": the rollout's problems, responses and scores (step 1).
 import Kernels
 import RLMath
 import Tasks

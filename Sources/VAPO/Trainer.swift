@@ -1,11 +1,10 @@
+// Specs/vapo.md, "The recipe" and "Trainer state".
 import Autograd
 import Kernels
 import RLMath
 import Tasks
 import Training
 import Transformer
-
-// Specs/vapo.md, "The recipe" and "Trainer state".
 
 /// The one RL training loop of VAPO, PPO, GRPO and DAPO, whose parts the configuration's recipe chooses
 /// (`TrainingRecipe`): `prepare()` sets the critic up (reward model or policy trunk, then Value-Pretraining),

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration": the range checks of a training configuration.
 import Tasks
 import Training
 

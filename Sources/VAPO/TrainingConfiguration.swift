@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration".
 import RLMath
 
 /// Every number of a training run. Each field has a default, the `vapo` preset's value; the defaults are

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": Value-Pretraining, in the set-up.
 import Kernels
 import RLMath
 

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "The command line": the line a signal prints.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+// Specs/training.md, "Command line": the `vapo` tool, its subcommands and one error style.
 import ArgumentParser
 import Foundation
 
