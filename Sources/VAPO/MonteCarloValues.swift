@@ -26,7 +26,7 @@ public struct MonteCarloValues: Sendable, Hashable {
     ///
     /// V̂(b) = (1/K) Σⱼ s(y<b ⊕ cⱼ): continuation cⱼ has at most `maxNewTokens` − b tokens, and the whole
     /// response, the state's b response tokens then cⱼ, is scored as training scores a response (the verifier
-    /// on `task`, `rewardCorrect` / `rewardIncorrect`, plus DAPO's soft overlong punishment under DAPO).
+    /// on `task`, `rewardCorrect` / `rewardIncorrect`, shaped by the recipe's reward shaping).
     /// Continuation j of boundary b of response i is sample j of prompt i at sampling step b of the stream
     /// `RandomStream(seed, "vineppo/continuations").child(step)`; responses whose states are equal (the same
     /// problem and the same tokens: the prompt at b = 0 for every sample of a group) share the estimate of the
