@@ -31,7 +31,8 @@ struct AblationExperiment: ParsableCommand {
     @Option(help: "Only these presets, comma-separated, in this order (any of vapo presets). (default: the full ablation)") var only: String?
     @Option(parsing: .unconditional, help: "RL steps per run (1...100000). (default: 120; --quick: 4)") var steps: Int?
     @Option(parsing: .unconditional, help: "Runs at a time, one thread each (1...64). (default: 2)") var jobs = 2
-    @Flag(help: "A small variant that shows the whole pipeline in minutes: seed 0, 4 steps, a 100-step starting SFT.") var quick = false
+    @Option(parsing: .unconditional, help: "Steps of the vapo sft that makes the shared starting policy (1...100000). (default: 300)") var sftSteps: Int?
+    @Flag(help: "A small variant that shows the whole pipeline in minutes: seed 0 and 4 RL steps per configuration.") var quick = false
 
     func run() throws {
         let plan = try self.plan()
@@ -82,9 +83,11 @@ struct AblationExperiment: ParsableCommand {
         }
         let stepCount = steps ?? (quick ? 4 : 120)
         guard (1...100_000).contains(stepCount) else { throw CommandError("--steps is \(stepCount); allowed: 1...100000") }
+        let sft = sftSteps ?? 300
+        guard (1...100_000).contains(sft) else { throw CommandError("--sft-steps is \(sft); allowed: 1...100000") }
         return ExperimentPlan(
             kind: "ablation", quick: quick, steps: stepCount, seeds: seedList, configurations: configurations, task: "addition",
-            responsesPerStep: 64, evalEvery: quick ? 2 : 10, sftSteps: quick ? 100 : 300)
+            responsesPerStep: 64, evalEvery: quick ? 2 : 10, sftSteps: sft)
     }
 
     /// The CPU's model name, family and model (`/proc/cpuinfo`), or "unknown".

@@ -10,8 +10,8 @@ import VAPO
 /// - `experiment.json`: this plan (kind, command, revision, CPU, quick, steps, seeds, configurations, task,
 ///   settings), written once before the first run; a later command on the folder must ask for the same plan.
 /// - `start/`: the `vapo sft` run whose `policy.safetensors` every run starts from.
-/// - `runs/<configuration>/seed-<seed>/`: a `vapo train` run folder, with `train.log` (its output) and, once the run
-///   has finished, `finished.json` (`{"seconds": wall seconds, "steps": steps}`).
+/// - `runs/<configuration>/seed-<seed>/`: a `vapo train` run folder with, once the run has finished,
+///   `finished.json` (`{"seconds": wall seconds, "steps": steps}`); beside it `seed-<seed>.log`, the run's output.
 struct ExperimentPlan: Equatable {
     /// `ablation` or `value-bias`.
     var kind: String
@@ -37,9 +37,9 @@ struct ExperimentPlan: Equatable {
         ]
     }
 
-    /// The flags of the shared starting policy's SFT.
-    func sftArguments(folder: String) -> [String] {
-        ["sft", "--task", task, "--steps", "\(sftSteps)", "--seed", "0", "--threads", "1", "--out", folder]
+    /// The flags of the shared starting policy's SFT (bit-identical on any number of `threads`).
+    func sftArguments(folder: String, threads: Int) -> [String] {
+        ["sft", "--task", task, "--steps", "\(sftSteps)", "--seed", "0", "--threads", "\(threads)", "--out", folder]
     }
 
     /// The plan as `experiment.json`'s fields that a later command must agree with.

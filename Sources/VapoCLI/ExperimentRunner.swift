@@ -20,6 +20,8 @@ struct ExperimentRunner {
         let seed: UInt64
         let folder: URL
         var finished: URL { folder.appendingPathComponent("finished.json") }
+        /// The run's output, beside its folder (a `vapo train` run folder holds only the run's own files).
+        var log: URL { folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + ".log") }
         var label: String { "\(configuration) seed \(seed)" }
     }
 
@@ -43,7 +45,7 @@ struct ExperimentRunner {
         if !manager.fileExists(atPath: policy.path) {
             try? manager.removeItem(at: start)  // a starting SFT stopped part-way: only its own output is there
             output("experiment: the starting policy (vapo sft, \(plural(plan.sftSteps, "step")) on \(plan.task))")
-            try Self.wait(for: try launch(plan.sftArguments(folder: start.path), log: folder.appendingPathComponent("start.log")), log: "start.log")
+            try Self.wait(for: try launch(plan.sftArguments(folder: start.path, threads: jobs), log: folder.appendingPathComponent("start.log")), log: "start.log")
         }
         let left = runs.filter { !manager.fileExists(atPath: $0.finished.path) }
         output("experiment: \(plural(runs.count, "run")), \(runs.count - left.count) finished before, \(left.count) to run, \(jobs) at a time")
@@ -51,16 +53,16 @@ struct ExperimentRunner {
         var running: [(run: Run, process: Process, started: Date)] = []
         var durations: [Double] = []
         var failure: String?
-        while !queue.isEmpty || !running.isEmpty {
+        while (failure == nil && !queue.isEmpty) || !running.isEmpty {
             while running.count < jobs, failure == nil, let next = queue.popFirst() {
-                running.append((next, try launch(try arguments(for: next), log: next.folder.appendingPathComponent("train.log", isDirectory: false), creating: next.folder), Date()))
+                running.append((next, try launch(try arguments(for: next), log: next.log), Date()))
             }
             Thread.sleep(forTimeInterval: 0.2)
             for (index, entry) in running.enumerated().reversed() where !entry.process.isRunning {
                 running.remove(at: index)
                 ExperimentChildren.forget(entry.process.processIdentifier)
                 guard entry.process.terminationStatus == 0 else {
-                    failure = failure ?? "experiment: \(entry.run.label) failed (exit \(entry.process.terminationStatus)); its output: \(entry.run.folder.path)/train.log"
+                    failure = failure ?? "experiment: \(entry.run.label) failed (exit \(entry.process.terminationStatus)); its output: \(entry.run.log.path)"
                     continue
                 }
                 let seconds = Date().timeIntervalSince(entry.started)
@@ -69,8 +71,8 @@ struct ExperimentRunner {
                 let done = runs.filter { manager.fileExists(atPath: $0.finished.path) }.count
                 let remaining = queue.count + running.count
                 let estimate = durations.reduce(0, +) / Double(durations.count) * Double(remaining) / Double(jobs)
-                output(String(format: "experiment: %@ finished in %.0f s; %d of %d done, about %@ left", entry.run.label, seconds, done, runs.count,
-                              remaining == 0 ? "nothing" : clockText(estimate)))
+                output(String(format: "experiment: %@ finished in %.0f s; %d of %d done", entry.run.label, seconds, done, runs.count)
+                    + (remaining == 0 ? "" : ", about \(clockText(estimate)) left"))
             }
         }
         if let failure { throw CommandError(failure) }
@@ -88,9 +90,9 @@ struct ExperimentRunner {
     }
 
     /// Starts this binary with `arguments`, its output appended to `log`.
-    private func launch(_ arguments: [String], log: URL, creating directory: URL? = nil) throws -> Process {
+    private func launch(_ arguments: [String], log: URL) throws -> Process {
         let manager = FileManager.default
-        try manager.createDirectory(at: directory ?? log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !manager.fileExists(atPath: log.path) { manager.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
