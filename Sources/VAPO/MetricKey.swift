@@ -74,6 +74,21 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let stepSeconds = MetricKey(rawValue: "timing_s/step")
     public static let throughput = MetricKey(rawValue: "perf/throughput")
 
+    // MARK: The critic probe of `vapo train`, as RL starts and as it ends
+
+    /// When the critic was probed.
+    public enum ProbePhase: String, Sendable { case start, end }
+    /// What the probe measured: explained variance against V_MC and against returns, the returns' ceiling, and
+    /// the critic's and V_MC's change at the first error.
+    public enum ProbeFigure: String, Sendable {
+        case explainedVarianceMonteCarlo = "ev_vmc", explainedVarianceReturns = "ev_returns", ceiling
+        case firstErrorDrop = "first_error_drop", firstErrorDropMonteCarlo = "first_error_drop_vmc"
+    }
+    /// `critic_probe/<phase>/<figure>`.
+    public static func criticProbe(_ phase: ProbePhase, _ figure: ProbeFigure) -> MetricKey {
+        MetricKey(rawValue: "critic_probe/\(phase.rawValue)/\(figure.rawValue)")
+    }
+
     // MARK: Held-out evaluation
     /// `val-core/<task>/acc/pass@1`, or `val-aux/<task>/trace_<bucket>/acc/pass@1` for a length bucket.
     public static func passAt1(task: String, bucket: String? = nil) -> MetricKey { evaluation(task: task, bucket: bucket, "pass@1") }

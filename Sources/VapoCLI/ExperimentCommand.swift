@@ -11,11 +11,12 @@ struct ExperimentCommand: ParsableCommand {
         subcommands: [AblationExperiment.self])
 }
 
-/// `vapo experiment ablation`: VAPO, its seven one-component ablations, the paper's constants, PPO, GRPO and DAPO.
+/// `vapo experiment ablation`: VAPO, its seven one-component ablations, the paper's constants, PPO, GRPO, DAPO and
+/// VinePPO's Monte-Carlo values (the reference for exact credit assignment).
 struct AblationExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ablation",
-        abstract: "VAPO, its seven ablations, vapo-paper, PPO, GRPO and DAPO, each for every seed, from one starting policy.",
+        abstract: "VAPO, its seven ablations, vapo-paper, PPO, GRPO, DAPO and VinePPO, each for every seed, from one starting policy.",
         discussion: """
             Every run gets the same starting policy (a vapo sft run in OUT/start), task, responses per step, step \
             budget and evaluation set; nothing is tuned per configuration. Two runs at a time on one thread each. \
@@ -24,12 +25,12 @@ struct AblationExperiment: ParsableCommand {
             """)
 
     /// The configurations of the full ablation, in the report's order.
-    static let configurations = ["vapo"] + TrainingConfiguration.ablationNames + ["vapo-paper", "ppo", "grpo", "dapo"]
+    static let configurations = ["vapo"] + TrainingConfiguration.ablationNames + ["vapo-paper", "ppo", "grpo", "dapo", "vineppo"]
 
     @Option(help: "Experiment folder (new, or this experiment's to continue it).") var out = "runs/ablation"
     @Option(help: "Seeds, comma-separated (0...1000000). (default: 0,1,2; --quick: 0)") var seeds: String?
     @Option(help: "Only these presets, comma-separated, in this order (any of vapo presets). (default: the full ablation)") var only: String?
-    @Option(parsing: .unconditional, help: "RL steps per run (1...100000). (default: 120; --quick: 4)") var steps: Int?
+    @Option(parsing: .unconditional, help: "RL steps per run (1...100000). (default: 300, about two hours for the full ablation on 2 cores; --quick: 4)") var steps: Int?
     @Option(parsing: .unconditional, help: "Runs at a time, one thread each (1...64). (default: 2)") var jobs = 2
     @Option(parsing: .unconditional, help: "Steps of the vapo sft that makes the shared starting policy (1...100000). (default: 300)") var sftSteps: Int?
     @Flag(help: "A small variant that shows the whole pipeline in minutes: seed 0 and 4 RL steps per configuration.") var quick = false
@@ -81,12 +82,12 @@ struct AblationExperiment: ParsableCommand {
             }
             guard Set(configurations).count == configurations.count else { throw CommandError("--only is \(only.debugDescription); allowed: distinct presets") }
         }
-        let stepCount = steps ?? (quick ? 4 : 120)
+        let stepCount = steps ?? (quick ? 4 : 300)
         guard (1...100_000).contains(stepCount) else { throw CommandError("--steps is \(stepCount); allowed: 1...100000") }
         let sft = sftSteps ?? 300
         guard (1...100_000).contains(sft) else { throw CommandError("--sft-steps is \(sft); allowed: 1...100000") }
         return ExperimentPlan(
-            kind: "ablation", quick: quick, steps: stepCount, seeds: seedList, configurations: configurations, task: "addition",
+            kind: "ablation", quick: quick, steps: stepCount, seeds: seedList, configurations: configurations, task: "addition", difficulties: 1...5,
             responsesPerStep: 64, evalEvery: quick ? 2 : 10, sftSteps: sft)
     }
 

@@ -22,6 +22,10 @@ struct ExperimentPlan: Equatable {
     /// The shared settings every run gets, as `vapo train` flags in order (the responses per step are fixed by
     /// giving each preset the prompts that make them: `responsesPerStep` / its samples per prompt).
     var task: String
+    /// The difficulties every run trains and evaluates on, cycled through within each batch: for addition 1...5,
+    /// chains of thought of 16 to 84 tokens side by side (Specs/tasks.md: 17d − 1), the mixed lengths that
+    /// Length-Adaptive GAE and the token-level loss are for.
+    var difficulties: ClosedRange<Int>
     var responsesPerStep: Int
     var evalEvery: Int
     var sftSteps: Int
@@ -32,6 +36,7 @@ struct ExperimentPlan: Equatable {
         let samples = preset.samplesPerPrompt
         return [
             "train", "--preset", configuration, "--seed", "\(seed)", "--task", task, "--steps", "\(steps)",
+            "--min-difficulty", "\(difficulties.lowerBound)", "--max-difficulty", "\(difficulties.upperBound)",
             "--prompts", "\(responsesPerStep / samples)", "--samples", "\(samples)", "--eval-every", "\(evalEvery)",
             "--threads", "1", "--init-checkpoint", policy, "--out", folder,
         ]
@@ -39,7 +44,10 @@ struct ExperimentPlan: Equatable {
 
     /// The flags of the shared starting policy's SFT (bit-identical on any number of `threads`).
     func sftArguments(folder: String, threads: Int) -> [String] {
-        ["sft", "--task", task, "--steps", "\(sftSteps)", "--seed", "0", "--threads", "\(threads)", "--out", folder]
+        [
+            "sft", "--task", task, "--min-difficulty", "\(difficulties.lowerBound)", "--max-difficulty", "\(difficulties.upperBound)",
+            "--steps", "\(sftSteps)", "--seed", "0", "--threads", "\(threads)", "--out", folder,
+        ]
     }
 
     /// The plan as `experiment.json`'s fields that a later command must agree with.
@@ -49,7 +57,8 @@ struct ExperimentPlan: Equatable {
             ("seeds", "[" + seeds.map(String.init).joined(separator: ", ") + "]"),
             ("configurations", "[" + configurations.map(JSONWriter.quoted).joined(separator: ", ") + "]"),
             ("task", JSONWriter.quoted(task)),
-            ("settings", "{\"responsesPerStep\": \(responsesPerStep), \"evalEvery\": \(evalEvery), \"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
+            ("settings", "{\"minDifficulty\": \(difficulties.lowerBound), \"maxDifficulty\": \(difficulties.upperBound), \"responsesPerStep\": \(responsesPerStep), "
+                + "\"evalEvery\": \(evalEvery), \"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
         ]
     }
 

@@ -28,7 +28,10 @@ struct ExperimentCommandTests {
                 let text = try String(contentsOf: folder.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
                 result["\(configuration)/\(seed)"] = try text.split(separator: "\n").map { line in
                     let members = try #require(try JSONValue.parse(Array(line.utf8)).members)
-                    return members.filter { !$0.key.hasPrefix("timing_s/") && !$0.key.hasPrefix("perf/") }
+                    let step = try #require(members.first { $0.key == "step" }?.value.summary)
+                    let data = try #require(members.first { $0.key == "data" }?.value.members)
+                    #expect(data.contains { $0.key == "critic/score/mean" } || step == "0", "a step's line holds its metrics")
+                    return "step \(step): " + data.filter { !$0.key.hasPrefix("timing_s/") && !$0.key.hasPrefix("perf/") }
                         .map { "\($0.key)=\($0.value.summary)" }.joined(separator: ",")
                 }
             }
@@ -90,7 +93,7 @@ struct ExperimentCommandTests {
         try FileManager.default.removeItem(at: out.appendingPathComponent("notes.txt"))
         let document = """
             {"kind": "ablation", "quick": false, "steps": 7, "seeds": [0, 1], "configurations": ["grpo", "dapo"], "task": "addition",
-             "settings": {"responsesPerStep": 64, "evalEvery": 10, "sftSteps": 2, "threadsPerRun": 1}}
+             "settings": {"minDifficulty": 1, "maxDifficulty": 5, "responsesPerStep": 64, "evalEvery": 10, "sftSteps": 2, "threadsPerRun": 1}}
             """
         try Data(document.utf8).write(to: out.appendingPathComponent("experiment.json"))
         let other = try ChildProcess.run(Self.arguments(out))
