@@ -28,10 +28,11 @@ struct ExperimentRunner {
     var start: URL { folder.appendingPathComponent("start") }
     var policy: URL { start.appendingPathComponent("policy.safetensors") }
 
-    /// Every run of the plan, configurations in order, each for every seed.
+    /// Every run of the plan, seed by seed, each seed's configurations in order: a partly run experiment has
+    /// every configuration on its first seeds rather than some configurations on every seed.
     var runs: [Run] {
-        plan.configurations.flatMap { configuration in
-            plan.seeds.map { seed in
+        plan.seeds.flatMap { seed in
+            plan.configurations.map { configuration in
                 Run(configuration: configuration, seed: seed,
                     folder: folder.appendingPathComponent("runs/\(configuration)/seed-\(seed)"))
             }
