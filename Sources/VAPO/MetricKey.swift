@@ -77,7 +77,7 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     // MARK: The critic probe of `vapo train`, as RL starts and as it ends
 
     /// When the critic was probed.
-    public enum ProbePhase: String, Sendable { case start, end }
+    public enum ProbePhase: String, Sendable { case start, during, end }
     /// What the probe measured: explained variance against V_MC and against returns, the returns' ceiling, and
     /// the critic's and V_MC's change at the first error.
     public enum ProbeFigure: String, Sendable {
@@ -87,6 +87,12 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// `critic_probe/<phase>/<figure>`.
     public static func criticProbe(_ phase: ProbePhase, _ figure: ProbeFigure) -> MetricKey {
         MetricKey(rawValue: "critic_probe/\(phase.rawValue)/\(figure.rawValue)")
+    }
+
+    /// `critic_probe/<phase>/bias`, the mean of V − V_MC over the probed prefixes, or `…/bias/<positions>` over
+    /// those of one bucket of response positions (`CriticProbe.positionBuckets`' labels).
+    public static func criticProbeBias(_ phase: ProbePhase, positions: String? = nil) -> MetricKey {
+        MetricKey(rawValue: "critic_probe/\(phase.rawValue)/bias" + (positions.map { "/\($0)" } ?? ""))
     }
 
     // MARK: Held-out evaluation

@@ -70,6 +70,9 @@ extension TrainingConfiguration {
         },
         Preset("vapo+kl", "VAPO with GRPO's k3 KL to the starting policy") { $0.referenceKL = true },
         Preset("dapo+positive-lm-loss", base: "dapo", "DAPO with VAPO's positive-example LM loss") { $0.positiveExampleLoss = true },
+        Preset("ppo+value-pretrain", base: "ppo", "vanilla PPO with Value-Pretraining: the paper's remedy for the reward model's value bias alone") {
+            $0.valuePretraining = true
+        },
         Preset("vineppo", "VAPO's actor with VinePPO's Monte-Carlo values (K = 4 continuations after each reasoning step) instead of a critic") {
             $0.algorithm = .ppo
             $0.advantageEstimator = .vineppo

@@ -29,6 +29,8 @@ struct ExperimentPlan: Equatable {
     var responsesPerStep: Int
     var evalEvery: Int
     var sftSteps: Int
+    /// The critic probe every this many steps of each run (0: at the start and the end only).
+    var probeEvery = 0
 
     /// The flags of the run of `configuration` with `seed`, starting from `policy`, writing to `folder`.
     func trainArguments(_ configuration: String, seed: UInt64, policy: String, folder: String) throws -> [String] {
@@ -39,7 +41,7 @@ struct ExperimentPlan: Equatable {
             "--min-difficulty", "\(difficulties.lowerBound)", "--max-difficulty", "\(difficulties.upperBound)",
             "--prompts", "\(responsesPerStep / samples)", "--samples", "\(samples)", "--eval-every", "\(evalEvery)",
             "--threads", "1", "--init-checkpoint", policy, "--out", folder,
-        ]
+        ] + (probeEvery > 0 ? ["--probe-every", "\(probeEvery)"] : [])
     }
 
     /// The flags of the shared starting policy's SFT (bit-identical on any number of `threads`).
@@ -58,7 +60,7 @@ struct ExperimentPlan: Equatable {
             ("configurations", "[" + configurations.map(JSONWriter.quoted).joined(separator: ", ") + "]"),
             ("task", JSONWriter.quoted(task)),
             ("settings", "{\"minDifficulty\": \(difficulties.lowerBound), \"maxDifficulty\": \(difficulties.upperBound), \"responsesPerStep\": \(responsesPerStep), "
-                + "\"evalEvery\": \(evalEvery), \"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
+                + "\"evalEvery\": \(evalEvery), " + (probeEvery > 0 ? "\"probeEvery\": \(probeEvery), " : "") + "\"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
         ]
     }
 

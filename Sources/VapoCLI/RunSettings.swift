@@ -13,6 +13,9 @@ struct RunSettings: Codable, Equatable {
     var checkpointEvery: Int
     /// The newest this many checkpoints are kept.
     var keepCheckpoints: Int
+    /// `vapo train`: the critic probe every this many steps as well as at the start and the end; nil or 0: only
+    /// there (a checkpoint written before this setting existed has none).
+    var probeEvery: Int?
 
     /// The metadata key.
     static let key = "vapo.run"
@@ -25,10 +28,11 @@ struct RunSettings: Codable, Equatable {
         }
     }
 
-    init(steps: Int?, checkpointEvery: Int, keepCheckpoints: Int) {
+    init(steps: Int?, checkpointEvery: Int, keepCheckpoints: Int, probeEvery: Int? = nil) {
         self.steps = steps
         self.checkpointEvery = checkpointEvery
         self.keepCheckpoints = keepCheckpoints
+        self.probeEvery = probeEvery
     }
 
     /// `checkpoint` with these settings in its metadata.

@@ -57,6 +57,8 @@ extension TrainCommand {
             if final, let endProbe = try criticProbe(trainer) {
                 last.merge(Self.probeMetrics(endProbe, phase: .end), uniquingKeysWith: { $1 })
                 endFigures = endProbe
+            } else if let every = settings.probeEvery, every > 0, step % every == 0, let probe = try criticProbe(trainer) {
+                last.merge(Self.probeMetrics(probe, phase: .during), uniquingKeysWith: { $1 })
             }
             // The final table's "after" is in the metrics too, evaluated now if this step had no evaluation.
             if final && last[accuracyKey] == nil { last.merge(try trainer.evaluate(), uniquingKeysWith: { $1 }) }

@@ -46,6 +46,7 @@ extension TrainCommand {
         if let steps { settings.steps = steps }
         if let checkpointEvery { settings.checkpointEvery = checkpointEvery }
         if let keepCheckpoints { settings.keepCheckpoints = keepCheckpoints }
+        if let probeEvery { settings.probeEvery = probeEvery }
         let target = settings.steps ?? Self.defaultSettings.steps!
         guard step <= target else {
             throw CommandError("--steps is \(target) but the run is at step \(step); allowed: \(step) or more with --resume")

@@ -16,13 +16,16 @@ extension TrainCommand {
             options: Self.tableProbe.withFirstError(trainer.task.hasTeacherTrace))
     }
 
-    /// The probe's figures as metrics: `critic_probe/<phase>/ev_vmc`, `…/ev_returns`, `…/ceiling`,
-    /// `…/first_error_drop` and `…/first_error_drop_vmc`.
+    /// The probe's figures as metrics: `critic_probe/<phase>/ev_vmc`, `…/ev_returns`, `…/ceiling`, the value bias
+    /// (mean V − V_MC) `…/bias` and `…/bias/<positions>` per response-position bucket, `…/first_error_drop` and
+    /// `…/first_error_drop_vmc`.
     static func probeMetrics(_ report: CriticProbeReport, phase: MetricKey.ProbePhase) -> Metrics {
         var metrics: Metrics = [:]
         metrics[.criticProbe(phase, .explainedVarianceMonteCarlo)] = report.overall.explainedVarianceMonteCarlo
         metrics[.criticProbe(phase, .explainedVarianceReturns)] = report.overall.explainedVarianceReturns
         metrics[.criticProbe(phase, .ceiling)] = report.overall.ceilingReturns
+        metrics[.criticProbeBias(phase)] = report.overall.bias
+        for bucket in report.buckets { metrics[.criticProbeBias(phase, positions: bucket.label)] = bucket.bias }
         if let drop = report.firstError?.criticDrop { metrics[.criticProbe(phase, .firstErrorDrop)] = drop }
         if let drop = report.firstError?.monteCarloDrop { metrics[.criticProbe(phase, .firstErrorDropMonteCarlo)] = drop }
         return metrics

@@ -40,6 +40,8 @@ struct TrainCommand: ParsableCommand {
     var checkpointEvery: Int?
     @Option(parsing: .unconditional, help: "Keep the newest this many checkpoints (1...1000000); older ones are deleted once a newer one is written. (default: 3; with --resume: the run's)")
     var keepCheckpoints: Int?
+    @Option(parsing: .unconditional, help: "Probe the critic against Monte-Carlo values every this many steps as well (0...1000000; its figures, the value bias by response position included, go to metrics.jsonl). (default: 0, at the start and the end only; with --resume: the run's)")
+    var probeEvery: Int?
     @Option(help: "Starting policy: a policy.safetensors of vapo sft or a checkpoint of vapo train. (default: <out>/sft.safetensors if it exists, else a fresh GPT with --fresh, else a short SFT)")
     var initCheckpoint: String?
     @Flag(help: "Start from a fresh GPT of --layers/--width/--heads/--context instead of a short SFT.") var fresh = false
@@ -64,6 +66,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) {
             throw CommandError("--time-limit is \(timeLimit); allowed: a positive number of seconds")
+        }
+        if let probeEvery, !(0...1_000_000).contains(probeEvery) {
+            throw CommandError("--probe-every is \(probeEvery); allowed: 0...1000000")
         }
         if let checkpointEvery, !(1...1_000_000).contains(checkpointEvery) {
             throw CommandError("--checkpoint-every is \(checkpointEvery); allowed: 1...1000000")
@@ -107,7 +112,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer<Float>(configuration: configuration, policy: policy)
         let settings = RunSettings(
             steps: steps ?? Self.defaultSettings.steps, checkpointEvery: checkpointEvery ?? Self.defaultSettings.checkpointEvery,
-            keepCheckpoints: keepCheckpoints ?? Self.defaultSettings.keepCheckpoints)
+            keepCheckpoints: keepCheckpoints ?? Self.defaultSettings.keepCheckpoints, probeEvery: probeEvery)
         // The state before any step first: from the moment config.json exists the run can be resumed.
         try folder.save(settings.recorded(in: trainer.checkpoint()), step: 0, keep: settings.keepCheckpoints)
         // rollouts.jsonl before config.json too: a resumed run dumps rollouts iff the file exists.

@@ -38,6 +38,8 @@ struct RecipeOracleTests {
         "vapo-no-group-sampling": ("3512f215c48cc040f855a3ef97d2991f590033a09996ab7dd64eb88227e5baeb",
             "7138a888deb97179035702c1ec0c8c2b1854662ff8a68c76324ddfa5082d9e9d"),
         // Recorded when the presets were added (issue 18), at the same revision as the recipe.
+        "ppo+value-pretrain": ("c4e2262902a1b7a059cd5ecbd8af4c77c275f421116ccf61bb362b4c5fc1b49b",
+            "9f27ae61bbe5a99ddbba2a9c81224241b4c93bee686ea3a1dddc45fe340a7045"),
         "vineppo": ("eb1ba5e7ee79c65f6e3844ffbb2f0d14d138c9ff3902df26ca76e18fba33e676",
             "27b46b50fe17a190287847e7e9ed9df6cdceaff282e3998df9d2dc306d79222f"),
         "dapo-no-dynamic-sampling": ("2dd91200a22b30ba7256365a30a8db9b17d5def69a9bdd3ddf658cd21114f919",

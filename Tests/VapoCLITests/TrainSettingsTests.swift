@@ -42,6 +42,24 @@ struct TrainSettingsTests {
         #expect(last.metadata["vapo.run"] == #"{"checkpointEvery":3,"keepCheckpoints":5,"steps":7}"#)
     }
 
+    @Test("--probe-every k probes the critic every k steps as well, writing its figures (the value bias overall and by response position among them) in those steps' metrics; the start and end probes carry the bias too; --resume keeps the setting")
+    func probeEvery() throws {
+        let scratch = try TrainCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = scratch.appendingPathComponent("run")
+        try Self.train(Self.tinyRun(scratch, out: "run") + ["--steps", "3", "--probe-every", "2"])
+        let lines = try TrainCommandTests.metrics(run)
+        #expect(lines.count == 4)
+        func keys(_ step: Int, _ phase: String) -> [String] { lines[step].keys.filter { $0.hasPrefix("critic_probe/\(phase)/") }.sorted() }
+        #expect(keys(1, "start").contains("critic_probe/start/bias") && keys(1, "during").isEmpty)
+        #expect(keys(2, "during").contains("critic_probe/during/bias") && keys(2, "during").contains("critic_probe/during/ev_vmc"))
+        #expect(keys(2, "during").contains { $0.hasPrefix("critic_probe/during/bias/") }, "a bucket of response positions")
+        #expect(keys(3, "end").contains("critic_probe/end/bias") && keys(3, "during").isEmpty)
+        let last = try Checkpoint.read(from: run.appendingPathComponent("checkpoint-step-3.safetensors").path)
+        #expect(last.metadata["vapo.run"] == #"{"checkpointEvery":10,"keepCheckpoints":3,"probeEvery":2,"steps":3}"#)
+        #expect(throws: (any Error).self) { try Self.train(Self.tinyRun(scratch, out: "other") + ["--probe-every", "-1"]) }
+    }
+
     @Test("the short SFT makes the policy --layers/--width/--heads/--context describe, on the run's --task, and is reused by the same command run again; the flags a starting point would ignore are refused in one line before anything is written")
     func startingPointFlags() throws {
         let scratch = try TrainCommandTests.scratch()
