@@ -22,12 +22,21 @@ public struct PlotPoint: Sendable, Equatable {
 public struct PlotSeries: Sendable {
     public let name: String
     public let colorIndex: Int
+    /// Drawn dashed whatever its colour index (a second line of one configuration, such as "at the end").
+    public let dashed: Bool
     public let points: [PlotPoint]
 
-    public init(name: String, colorIndex: Int, points: [PlotPoint]) {
+    public init(name: String, colorIndex: Int, dashed: Bool = false, points: [PlotPoint]) {
         self.name = name
         self.colorIndex = colorIndex
+        self.dashed = dashed
         self.points = points
+    }
+
+    /// Its colour and whether it is dashed.
+    var style: (color: String, dashed: Bool) {
+        let (color, dashed) = LinePlot.color(colorIndex)
+        return (color, dashed || self.dashed)
     }
 }
 
@@ -208,7 +217,7 @@ public struct LinePlot: Sendable {
         out.append("</g>")
         out.append("<g class=\"lines\" clip-path=\"url(#\(clip))\">")
         for (s, points) in drawn {
-            let (color, dashed) = Self.color(s.colorIndex)
+            let (color, dashed) = s.style
             let dash = dashed ? " stroke-dasharray=\"8 4\"" : ""
             out.append("<g class=\"series\" data-series=\"\(e(s.name))\">")
             if points.count > 1 {
@@ -223,10 +232,10 @@ public struct LinePlot: Sendable {
         out.append("</g>")
         out.append("<rect class=\"frame\" x=\"\(c(f.left))\" y=\"\(c(f.top))\" width=\"\(c(f.right - f.left))\" height=\"\(c(f.bottom - f.top))\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1\"/>")
         // Legend.
-        out.append("<g class=\"legend\" font-size=\"14\">")
+        out.append("<g class=\"legend\" font-size=\"\(c(legendFontSize))\">")
         var y = f.top + 8
         for s in series {
-            let (color, dashed) = Self.color(s.colorIndex)
+            let (color, dashed) = s.style
             let dash = dashed ? " stroke-dasharray=\"8 4\"" : ""
             out.append("<g class=\"legend-entry\" data-series=\"\(e(s.name))\">")
             out.append("<line x1=\"\(c(Self.legendLeft))\" y1=\"\(c(y))\" x2=\"\(c(Self.legendLeft + 28))\" y2=\"\(c(y))\" stroke=\"\(color)\" stroke-width=\"4\"\(dash)/>")
@@ -244,6 +253,14 @@ public struct LinePlot: Sendable {
         out.append("</g>")
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The legend's font size: 14, or smaller so that the longest name (about 0.6 em a character) fits the
+    /// picture's width.
+    var legendFontSize: Double {
+        let longest = Double(series.map(\.name.count).max() ?? 0)
+        let room = Self.width - Self.legendLeft - 36 - 6
+        return longest == 0 ? 14 : min(14, (room / (0.6 * longest) * 4).rounded(.down) / 4)
     }
 
     /// `text` cut into lines of at most `width` characters at spaces (a longer word keeps its own line).

@@ -109,7 +109,8 @@ extension ExperimentReport {
         LinePlot.niceDomain(range.lowerBound, range.upperBound)
     }
 
-    /// The by-position bias at the start and the end of RL, one line per configuration and phase.
+    /// The by-position bias at the start and the end of RL, one line per configuration and phase: the
+    /// configuration's colour, solid at the start and dashed at the end.
     func biasPlot() -> LinePlot? {
         let buckets = biasBuckets()
         guard !buckets.isEmpty else { return nil }
@@ -122,7 +123,9 @@ extension ExperimentReport {
                     let sd = Statistics.sampleStandardDeviation(values) ?? 0
                     return PlotPoint(x: bucket.start, y: mean, low: mean - sd, high: mean + sd)
                 }
-                if !points.isEmpty { series.append(PlotSeries(name: "\(configuration) (\(phase))", colorIndex: 2 * index + phaseIndex, points: points)) }
+                if !points.isEmpty {
+                    series.append(PlotSeries(name: "\(configuration) (\(phase))", colorIndex: index, dashed: phaseIndex == 1, points: points))
+                }
             }
         }
         guard !series.isEmpty else { return nil }

@@ -55,6 +55,6 @@ public struct Comparison: Sendable {
 
     /// The verdict as the report writes it: with the reason when a side has too few seeds.
     public var verdictText: String {
-        tooFewSeeds ? "inconclusive (fewer than 2 finished seeds)" : verdict.rawValue
+        tooFewSeeds ? "inconclusive (fewer than 2 finished seeds measured)" : verdict.rawValue
     }
 }

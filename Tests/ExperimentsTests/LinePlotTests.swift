@@ -109,6 +109,16 @@ struct LinePlotTests {
         #expect(LinePlot.tickLabel(300, step: 100) == "300")
     }
 
+    @Test("The legend's font is 14 px, or smaller so that the longest series name fits the picture: 11 px for a name of 36 characters")
+    func legendFits() {
+        #expect(Self.plot().legendFontSize == 14)
+        let long = LinePlot(
+            title: "t", xLabel: "x", yLabel: "y",
+            series: [PlotSeries(name: String(repeating: "n", count: 36), colorIndex: 0, points: [PlotPoint(x: 0, y: 0)])])
+        #expect(long.legendFontSize == 11)
+        #expect(long.svg().contains("<g class=\"legend\" font-size=\"11.00\">"))
+    }
+
     @Test("The same plot gives the same bytes; non-finite points are left out rather than drawn")
     func deterministic() throws {
         #expect(Self.plot().svg() == Self.plot().svg())

@@ -76,7 +76,7 @@ struct ReportCommandTests {
         func row(_ claim: String) -> String? { rows.first { $0.hasPrefix("| \(claim) |") } }
         // d = 0.6875 − 0.291667 = 39.6 points; SE = √((1·0.0078125 + 2·0.00520833)/3 · (1/2 + 1/3)) = 0.0712: 2·SE = 14.2.
         #expect(row("VAPO beats DAPO on final held-out accuracy")?.hasSuffix("| +39.6 | 14.2 | **reproduced** |") == true)
-        #expect(row("VAPO beats VAPO w/o Clip-Higher on final held-out accuracy")?.hasSuffix("| **inconclusive (fewer than 2 finished seeds)** |") == true)
+        #expect(row("VAPO beats VAPO w/o Clip-Higher on final held-out accuracy")?.hasSuffix("| **inconclusive (fewer than 2 finished seeds measured)** |") == true)
         // Late entropy (step 4 of 4): vapo 1.0, 1.125; dapo 0.5, 0.5, 0.625.
         #expect(row("VAPO's entropy is lower than DAPO's late in training")?.hasSuffix("| +0.521 | 0.142 | **contradicted** |") == true)
         #expect(report.contains("Rule: " + Comparison.rule))
@@ -167,7 +167,7 @@ struct ReportCommandTests {
         try Self.refuses(folder, naming: "\(metrics.path): line 6: \"actor/entropy\" is a string; allowed: a number or null", "a broken metrics line")
     }
 
-    @Test("A value-bias folder's report shows accuracy, length and the critic probe's figures at the start and end, and plots the by-position bias when the metrics hold it")
+    @Test("A value-bias folder's report shows accuracy, length and the critic probe's figures at the start and end, and plots the by-position bias when the metrics hold it, each configuration in its colour, solid at the start and dashed at the end")
     func valueBias() throws {
         let folder = try Self.fixture()
         defer { Self.remove(folder) }
@@ -193,5 +193,8 @@ struct ReportCommandTests {
         #expect(report.contains("| `vapo` | start | 0.375 ± 0.177 | 0.750 ± 0.354 |"))
         let parsed = try #require(SVGElements.parse(try Self.text(folder, "plots/value-bias.svg")))
         #expect(parsed.all("g", class: "series").compactMap { $0.attributes["data-series"] } == ["vapo (start)", "vapo (end)"])
+        // One configuration, one colour: solid at the start, dashed at the end.
+        #expect(parsed.all("polyline").map { $0.attributes["stroke"] } == [LinePlot.palette[0], LinePlot.palette[0]])
+        #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [false, true])
     }
 }

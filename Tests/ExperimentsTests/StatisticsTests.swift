@@ -37,7 +37,7 @@ struct StatisticsTests {
         #expect(close.verdict == .inconclusive && !close.tooFewSeeds && close.verdictText == "inconclusive")
         let single = Comparison(a: [100], b: [1, 3])
         #expect(single.verdict == .inconclusive && single.tooFewSeeds)
-        #expect(single.verdictText == "inconclusive (fewer than 2 finished seeds)")
+        #expect(single.verdictText == "inconclusive (fewer than 2 finished seeds measured)")
         #expect(Comparison(a: [], b: [1, 3]).verdict == .inconclusive)
     }
 
