@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "API": a checkpoint, its tensors and their element types.
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Errors on read": every error, naming the file.
 /// Everything that can be wrong with a checkpoint file or with a write. Each message names the file and
 /// what is wrong; reading never traps on bad bytes.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Expected model (config mismatch)".
 /// What a loader expects of a checkpoint: the tensors (name, dtype, shape) and metadata keys, with the
 /// value they must have where it matters (the model configuration). Checking reports every difference
 /// at once, so a user sees the whole mismatch in one message.

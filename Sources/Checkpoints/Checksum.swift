@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Checksum".
 /// The checksum stored under `vapo.checksum`: FNV-1a 64 over the canonical header (the header this
 /// library would write for the same tensors and metadata, without the checksum entry and padding)
 /// followed by the data section, written `fnv1a64:` + 16 lowercase hex digits.

@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Errors on read": parsing a file, checking everything before trusting it.
 import Autograd
 import Kernels
 import StrictJSON

@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Byte layout" and "Ordering and determinism": a checkpoint's bytes.
 import Autograd
 import Kernels
 

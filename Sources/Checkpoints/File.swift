@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Atomic writes".
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

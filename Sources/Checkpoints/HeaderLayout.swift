@@ -1,3 +1,4 @@
+// Specs/checkpoints.md, "Byte layout": the header's entries and limits.
 import StrictJSON
 
 /// The limit on the header length that the reference implementation enforces (100 MB).

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Resume and checkpoints" and "The command line": a kill inside an atomic write, for the tests.
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Determinism and end-to-end": the MLP of the end-to-end tests and `vapo demo`.
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Determinism and end-to-end": AdamW on the two-spirals MLP.
 import Autograd
 import Kernels
 

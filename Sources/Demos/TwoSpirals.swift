@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Determinism and end-to-end": the two-spirals problem.
 import Autograd
 import Kernels
 

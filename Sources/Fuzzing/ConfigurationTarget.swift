@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": the `configuration` target.
 import Foundation
 import TestSupport
 import VAPO

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": deterministic, seeded fuzz targets.
 import Foundation
 import TestSupport
 

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": the byte-level mutations.
 import TestSupport
 
 /// Byte-level mutations shared by the targets: each picks its positions and values from `random`.

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": the `safetensors` target.
 import Autograd
 import Checkpoints
 import TestSupport

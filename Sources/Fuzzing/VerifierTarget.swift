@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": the `verifiers` target.
 import Tasks
 import TestSupport
 

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": the kernel table every op reaches through its scalar.
 /// The kernel table: every loop over tensor elements that the layers above need, as static requirements
 /// of the scalar type.
 ///

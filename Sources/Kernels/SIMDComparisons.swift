@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": lane-wise comparisons for masks and selects.
 /// Lane-wise comparisons of SIMD16 vectors, one implementation per concrete scalar type.
 ///
 /// In code generic over the scalar, `a .> b` and `a .== b` bind to the generic SIMD operators, which compile

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": SIMD16 loads and stores, padded tails (`load16`).
 // Unaligned SIMD16 loads and stores through raw pointers, whole or partial.
 //
 // Building a SIMD vector from a buffer slice (`SIMD16(x[i..<i+16])`) goes through a generic collection

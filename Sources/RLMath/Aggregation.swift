@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Aggregations and the whole-batch normalizer".
 /// How the per-token values of a batch are reduced to one number (rl-math convention §7). N is the number of valid
 /// tokens of the whole batch, G its number of sequences, |oᵢ| the valid tokens of sequence i, m the mask.
 public enum LossAggregation: Sendable, Hashable, CaseIterable {

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Clipped surrogate".
 /// Which term sets a token's clipped-surrogate loss (rl-math convention §6). The regions are exclusive and decided
 /// by comparisons only, so Float and rationals classify a token the same way whenever their bounds agree.
 public enum ClipRegion: Sendable, Hashable, CaseIterable {

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "DAPO": the soft overlong punishment.
 /// DAPO's soft overlong punishment (arXiv 2503.14476, §3.4 "Overlong Reward Shaping"), a length-dependent
 /// reward added to the task reward, with L_max = `maxLength` and L_cache = `cacheLength`:
 ///

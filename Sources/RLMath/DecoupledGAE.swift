@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Decoupled GAE".
 /// Decoupled GAE (VAPO, arXiv 2504.05118, "Mitigating Value Model Bias over Long Sequences"): the critic's
 /// targets come from GAE with `lambdaCritic` (VAPO: 1, unbiased returns with no reward decay), the policy's
 /// advantages from GAE with `lambdaPolicy`, both over the same rewards and values. The result's `returns`

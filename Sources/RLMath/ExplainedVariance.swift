@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Value loss and explained variance": explained variance.
 /// How much of the returns' variance the critic explains, over every valid token of the WHOLE batch
 /// (rl-math convention §8): EV = 1 − Var(R − V)/Var(R), verl's `vf_explained_var`.
 ///

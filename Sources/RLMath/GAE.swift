@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "GAE".
 /// Per-token advantages and returns of one sequence, index-aligned with its tokens; 0 at masked positions.
 public struct AdvantagesAndReturns<S: RLScalar>: Equatable, Sendable {
     /// Â_t, the policy's advantage of token t.

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Group-normalised advantages".
 /// GRPO's group-normalised advantages (DeepSeekMath, arXiv 2402.03300, §4.1.2 "outcome supervision"; verl
 /// `compute_grpo_outcome_advantage`) of one group of G responses to the same prompt, from their rewards:
 ///

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "k3 KL estimator".
 /// The k3 estimator of KL(π_θ ‖ π_ref) for one token (Schulman, "Approximating KL divergence", 2020; used by
 /// GRPO, DeepSeekMath arXiv 2402.03300 §4.1.1), from the token's log-probabilities under the policy and the reference:
 ///

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Length-adaptive λ_policy".
 /// VAPO's length-adaptive λ_policy (arXiv 2504.05118, "Managing Heterogeneous Sequence Lengths",
 /// Length-Adaptive GAE) for a response with `validLength` = l valid tokens:
 ///

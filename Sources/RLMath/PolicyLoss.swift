@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Public API" and "Clipped surrogate": a loss with its gradient; the policy loss of a batch.
 /// A loss of (a part of) a batch together with its gradient with respect to its per-token input, so that
 /// training can hand the gradient to the tape (`Tensor.recordingLoss`) and tests can check it exactly.
 public protocol TokenLoss<Scalar>: Sendable {

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Positive-example NLL and the actor loss".
 /// VAPO's positive-example language-model loss of a part of a batch (rl-math convention §9): the negative
 /// log-likelihood of the correct responses, token-normalised over the WHOLE batch's correct responses,
 /// L_NLL = −(1/N_T) Σ_{o∈T} Σₜ m·logp, with no ratio and no clip.

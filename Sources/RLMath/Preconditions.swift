@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Argument checks".
 /// Argument checks shared by the RL math. A violated check is a programming error inside the library (user
 /// input is validated earlier, by the command line), so it stops the program with a message naming the
 /// function, the argument and its allowed range. `precondition` would do the same, but optimised builds drop

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "RL math": the scalar protocols the RL math is generic over.
 import Kernels
 
 /// The arithmetic the RL math needs: an ordered field with integers. `Float` and `Double` train with it;

@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Value loss and explained variance": the value loss and value clipping.
 /// Value clipping around the values the critic predicted when the batch was collected (PPO2's and verl's
 /// `cliprange_value`): the clipped prediction is clip(V, V_old − c, V_old + c).
 public struct ValueClipping<S: RLScalar>: Sendable {

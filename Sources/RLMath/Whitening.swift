@@ -1,3 +1,4 @@
+// Specs/rl-math.md, "Whitening".
 /// Masked whitening over ALL valid tokens of a batch (verl's `masked_whiten`, made total): with n valid
 /// tokens, mean μ and unbiased variance s² = Σ (x − μ)²/(n − 1),
 ///

@@ -1,7 +1,8 @@
+// Specs/rl-math.md, "Gradients through the tape".
 import Autograd
 import RLMath
 
-// The bridge from RLMath's exact, tape-free losses to Autograd's tape (Specs/rl-math.md, "On the tape"): its own
+// The bridge from RLMath's exact, tape-free losses to Autograd's tape (Specs/rl-math.md, "Gradients through the tape"): its own
 // module, so that RLMath depends on Kernels' scalar protocols only and stays exact and generic.
 
 extension Tensor where Scalar: RLScalar {

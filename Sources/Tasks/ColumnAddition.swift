@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Addition".
 import Kernels
 
 /// Column addition of two numbers with an explicit per-column trace, units column first.

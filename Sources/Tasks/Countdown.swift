@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Countdown".
 import Kernels
 
 /// A small Countdown: reach the target from three numbers, each used exactly once, with `+ - * /`, by a

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Countdown": the expressions an answer may write, evaluated exactly.
 /// An exact fraction of machine integers, always in lowest terms with a positive denominator, so that
 /// equal values compare equal. Arithmetic returns nil on overflow or division by zero.
 struct Rational: Equatable {

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Counting".
 import Kernels
 
 /// Counting the occurrences of a digit in a digit string, with a running count (the character-count task of

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Multiplication".
 import Kernels
 
 /// Long multiplication by partial products, digit by digit, then a column addition of the partial products.

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Problems and sequences".
 /// One problem of a task, with its teacher solution.
 ///
 /// A training sequence is `BOS prompt trace # answer EOS`, one token per character: the model reads

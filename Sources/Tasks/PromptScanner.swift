@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Seeds and generation": reading a user's prompt back into a problem.
 /// Reads a task prompt typed by a user: canonical decimal numbers and literal characters, left to right.
 struct PromptScanner {
     private var rest: Substring

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Seeds and generation": integers drawn from one block.
 import Kernels
 
 extension RandomStream {

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Seeds and generation", "Verifier rule" and "Split rule": what every task shares.
 import Kernels
 
 /// A family of toy reasoning problems: a seeded generator with a difficulty knob, a teacher chain of thought

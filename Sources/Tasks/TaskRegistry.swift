@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Seeds and generation": the tasks by name.
 /// The tasks by name, for the command line.
 public enum TaskRegistry {
     /// Every task, in a fixed order.

@@ -1,3 +1,4 @@
+// Specs/tasks.md, "Tokenizer".
 /// The character-level tokenizer shared by every task: one token per character, 26 tokens in all.
 ///
 /// | id | character | meaning |

@@ -1,3 +1,4 @@
+// Specs/training.md, "Evaluation".
 import Foundation
 import Kernels
 import Tasks

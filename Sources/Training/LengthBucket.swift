@@ -1,3 +1,4 @@
+// Specs/training.md, "Evaluation": the trace-length buckets.
 /// A range of teacher chain-of-thought lengths (`Problem.traceTokenCount`), by which evaluation results are
 /// broken down: where the reasoning is short, accuracy says little about the long chains RL must improve.
 public struct LengthBucket: Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+// Specs/training.md, "Runs, stopping and checkpoints": a policy checkpoint.
 import Autograd
 import Checkpoints
 import Foundation

@@ -1,3 +1,4 @@
+// Specs/training.md, "Evaluation": the held-out set of a warm-up.
 import Kernels
 import Tasks
 

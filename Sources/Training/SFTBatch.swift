@@ -1,3 +1,4 @@
+// Specs/training.md, "What SFT optimises": the batch, its inputs, targets and mask.
 import Autograd
 import Kernels
 import Tasks

@@ -1,3 +1,4 @@
+// Specs/training.md, "Runs, stopping and checkpoints": the configuration of a warm-up.
 import Tasks
 import Transformer
 

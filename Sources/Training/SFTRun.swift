@@ -1,3 +1,4 @@
+// Specs/training.md, "Runs, stopping and checkpoints": a whole warm-up.
 import Kernels
 import Tasks
 import Transformer

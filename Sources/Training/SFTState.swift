@@ -1,3 +1,4 @@
+// Specs/training.md, "Runs, stopping and checkpoints": resuming a warm-up.
 import Autograd
 import Checkpoints
 import Foundation

@@ -1,3 +1,4 @@
+// Specs/training.md, "The update and the data order".
 import Autograd
 import Kernels
 import Tasks

@@ -1,3 +1,4 @@
+// Specs/model.md, "Parameters": the model and its named parameter list.
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/model.md, "Configuration".
 /// The shape of a decoder-only GPT: depth, width, attention heads, context length and vocabulary.
 ///
 /// The defaults (4 layers, width 128, 4 heads, context 128, vocabulary 26, the shared Tasks tokenizer) give

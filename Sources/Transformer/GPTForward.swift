@@ -1,3 +1,4 @@
+// Specs/model.md, "Forward pass".
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/model.md, "Forward pass": the parameters' positions, looked up once.
 /// The position in the parameter list of every parameter the forward pass reads, looked up by name once
 /// when the model is made, so that a forward pass builds no names and searches no dictionary.
 struct GPTParameterIndices: Sendable {

@@ -1,3 +1,4 @@
+// Specs/model.md, "Parameters": the heads, the names, shapes and initialisation.
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/model.md, "Value and reward models": the reward model's binary cross-entropy.
 import Autograd
 import Kernels
 

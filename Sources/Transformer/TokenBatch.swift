@@ -1,3 +1,4 @@
+// Specs/model.md, "Forward pass": the input token ids.
 /// Token ids of `batch` sequences of equal `length`, row-major [batch, length].
 public struct TokenBatch: Sendable, Hashable {
     /// Row-major ids: token t of sequence b is `ids[b * length + t]`.

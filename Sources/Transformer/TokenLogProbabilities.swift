@@ -1,3 +1,4 @@
+// Specs/model.md, "Log-probabilities and entropies of response tokens".
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The recipe": the four algorithms' names, each a preset over the parts.
 /// The four algorithms' names: the preset a configuration starts from, and the label a run reports. A name
 /// decides nothing: the four are one loop with interchangeable parts (`TrainingRecipe`), and each name's
 /// preset sets those parts (Presets.swift). VAPO is PPO with seven switches on; GRPO and DAPO swap the critic

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic probe".
 import Kernels
 import RLMath
 import Tasks
@@ -124,30 +125,20 @@ public enum CriticProbe {
         }
 
         // K continuations of every probed prefix, one sampling call per position t (the budget maxNewTokens − t).
-        let k = options.continuations
         let total = positions.reduce(0) { $0 + $1.count }
+        let continuations = try PrefixContinuations.scores(
+            policy: policy, responses: sampled, positions: positions, continuations: options.continuations,
+            sampling: SamplingOptions(
+                seed: RandomStream(seed: options.seed, name: "critic-probe/continuations").key, temperature: c.temperature, topP: c.topP,
+                maxNewTokens: c.maxNewTokens, endOfSequence: Tokenizer.eos),
+            score: { score($0, $1.problem).score }
+        ) { done, tokens in progress?(Progress(phase: .continuations, done: done, total: total, tokens: tokens)) }
+        let tokens = continuations.tokens
         var monteCarlo = sampled.map { [Int: (mean: Double, standardError: Double)](minimumCapacity: $0.responseTokens.count) }
-        var done = 0, tokens = 0
-        var byPosition: [Int: [Int]] = [:]
-        for (i, list) in positions.enumerated() { for t in list { byPosition[t, default: []].append(i) } }
-        for t in byPosition.keys.sorted() {
-            let responses = byPosition[t]!
-            let requests = responses.flatMap { i in
-                let prefix = sampled[i].promptTokens + sampled[i].responseTokens[..<t]
-                return (0..<k).map { SamplingRequest(prompt: prefix, promptIndex: i, sampleIndex: $0) }
+        for (i, list) in positions.enumerated() {
+            for (p, t) in list.enumerated() {
+                monteCarlo[i][t] = meanAndStandardError(continuations.scores[i][p], spread: c.rewardCorrect - c.rewardIncorrect)
             }
-            let continuations = try sample(requests, stream: "critic-probe/continuations", step: t, maxNewTokens: c.maxNewTokens - t)
-            for (r, i) in responses.enumerated() {
-                let head = Array(sampled[i].responseTokens[..<t])
-                let scores = (0..<k).map { j -> Double in
-                    let continuation = continuations[r * k + j].tokens
-                    tokens += continuation.count
-                    return score(head + continuation, sampled[i].problem).score
-                }
-                monteCarlo[i][t] = meanAndStandardError(scores, spread: c.rewardCorrect - c.rewardIncorrect)
-            }
-            done += responses.count
-            progress?(Progress(phase: .continuations, done: done, total: total, tokens: tokens))
         }
 
         var records: [ProbedPrefix] = []

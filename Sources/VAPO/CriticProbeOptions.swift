@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic probe": what the probe samples.
 /// What `CriticProbe.measure` samples: how many held-out problems, how many prefixes of each response and how
 /// many Monte-Carlo continuations of each prefix, and the seed of every draw (Specs/vapo.md, "The critic
 /// probe"). The report does not depend on the thread count, so there is no setting for it.

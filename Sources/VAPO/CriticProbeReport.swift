@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic probe": the report and its figures.
 import Foundation
 import RLMath
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Held-out evaluation".
 import Kernels
 import Tasks
 import Training

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": GRPO's KL term of the actor's objective (Specs/rl-math.md, "k3 KL estimator").
 import RLMath
 
 /// GRPO's KL term of a part of a batch: β·agg(D) with D the k3 estimator of KL(π_θ ‖ π_ref) per token

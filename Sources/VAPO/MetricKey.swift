@@ -29,6 +29,9 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let samplingRounds = MetricKey(rawValue: "vapo/sampling_rounds")
     public static let keptGroups = MetricKey(rawValue: "vapo/kept_groups")
     public static let explainedVariance = MetricKey(rawValue: "critic/vf_explained_var")
+    /// VinePPO: distinct states whose values were sampled, and the continuation tokens it took.
+    public static let monteCarloStates = MetricKey(rawValue: "vineppo/sampled_states")
+    public static let monteCarloTokens = MetricKey(rawValue: "vineppo/continuation_tokens")
 
     // MARK: Actor
     public static let actorGradientNorm = MetricKey(rawValue: "actor/grad_norm")
@@ -70,6 +73,21 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let updateSeconds = MetricKey(rawValue: "timing_s/update")
     public static let stepSeconds = MetricKey(rawValue: "timing_s/step")
     public static let throughput = MetricKey(rawValue: "perf/throughput")
+
+    // MARK: The critic probe of `vapo train`, as RL starts and as it ends
+
+    /// When the critic was probed.
+    public enum ProbePhase: String, Sendable { case start, end }
+    /// What the probe measured: explained variance against V_MC and against returns, the returns' ceiling, and
+    /// the critic's and V_MC's change at the first error.
+    public enum ProbeFigure: String, Sendable {
+        case explainedVarianceMonteCarlo = "ev_vmc", explainedVarianceReturns = "ev_returns", ceiling
+        case firstErrorDrop = "first_error_drop", firstErrorDropMonteCarlo = "first_error_drop_vmc"
+    }
+    /// `critic_probe/<phase>/<figure>`.
+    public static func criticProbe(_ phase: ProbePhase, _ figure: ProbeFigure) -> MetricKey {
+        MetricKey(rawValue: "critic_probe/\(phase.rawValue)/\(figure.rawValue)")
+    }
 
     // MARK: Held-out evaluation
     /// `val-core/<task>/acc/pass@1`, or `val-aux/<task>/trace_<bucket>/acc/pass@1` for a length bucket.

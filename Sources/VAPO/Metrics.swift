@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Metrics".
 /// One step's metrics: verl's names where verl has one (Specs/vapo.md lists every key), VAPO's own under
 /// `vapo/`, `value_pretrain/` and `reward_model/`. Values are Doubles; `timing_s/*` and `perf/*` are wall-clock
 /// figures, every other value is a deterministic function of the configuration and the starting models.

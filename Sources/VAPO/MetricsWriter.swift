@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Metrics": the metrics lines.
 import Foundation
 import StrictJSON
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Determinism": every model the trainer owns in storage of its own.
 import Autograd
 import Kernels
 import Transformer

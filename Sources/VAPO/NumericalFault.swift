@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Numerical faults".
 /// The model update a numerical fault can stop: the two of an RL step, and the two of the critic's set-up.
 public enum FaultComponent: String, Sendable, Equatable {
     case actor, critic

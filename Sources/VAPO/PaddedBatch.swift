@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": responses of different lengths in one forward pass.
 import Kernels
 import Tasks
 import Transformer

@@ -70,6 +70,13 @@ extension TrainingConfiguration {
         },
         Preset("vapo+kl", "VAPO with GRPO's k3 KL to the starting policy") { $0.referenceKL = true },
         Preset("dapo+positive-lm-loss", base: "dapo", "DAPO with VAPO's positive-example LM loss") { $0.positiveExampleLoss = true },
+        Preset("vineppo", "VAPO's actor with VinePPO's Monte-Carlo values (K = 4 continuations after each reasoning step) instead of a critic") {
+            $0.algorithm = .ppo
+            $0.advantageEstimator = .vineppo
+            $0.valuePretraining = false
+            $0.decoupledGAE = false
+            $0.lengthAdaptiveGAE = false
+        },
     ]
 
     /// The seven ablations, each VAPO with exactly one component switched off, in the paper's order.

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": the rollout's problems, responses and scores (step 1).
 import Kernels
 import RLMath
 import Tasks
@@ -59,11 +60,19 @@ struct ResponseSampler: Sendable {
     /// The response with its verdict and score: `rewardCorrect` or `rewardIncorrect`, shaped by the recipe's
     /// reward shaping (DAPO's soft overlong punishment when `overlongPunishment` is on).
     func judge(_ sequence: SampledSequence, problem: Problem, group: Int) -> SampledResponse {
-        let correct = task.verify(response: sequence.tokens, for: problem)
-        let score = RewardShaping(configuration: configuration).score(
-            correct ? configuration.rewardCorrect : configuration.rewardIncorrect, length: sequence.length)
+        let verdict = Self.verdict(sequence.tokens, problem: problem, task: task, configuration: configuration)
         return SampledResponse(
             problem: problem, group: group, promptTokens: problem.promptTokens, responseTokens: sequence.tokens,
-            stop: sequence.stop, correct: correct, score: score)
+            stop: sequence.stop, correct: verdict.correct, score: verdict.score)
+    }
+
+    /// The verifier's verdict on the response tokens `response` and the score training gives them (see `judge`).
+    static func verdict(
+        _ response: [Int], problem: Problem, task: any ReasoningTask, configuration: TrainingConfiguration
+    ) -> (correct: Bool, score: Double) {
+        let correct = task.verify(response: response, for: problem)
+        let score = RewardShaping(configuration: configuration).score(
+            correct ? configuration.rewardCorrect : configuration.rewardIncorrect, length: response.count)
+        return (correct, score)
     }
 }

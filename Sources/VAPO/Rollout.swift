@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": the rollout tensors (step 3).
 import Autograd
 import Kernels
 import RLMath

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Metrics": the rollout dump lines (`rollouts.jsonl`).
 import RLMath
 import StrictJSON
 import Tasks

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Metrics": the rollout's and the advantages' metrics.
 import RLMath
 
 /// The metrics that describe a step's rollout and its advantages (verl's `compute_data_metrics`, plus VAPO's

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": one judged response of a rollout.
 import Tasks
 import Transformer
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Trainer state": reading a checkpoint's parts to resume.
 import Autograd
 import Checkpoints
 import Foundation

@@ -1,11 +1,10 @@
+// Specs/vapo.md, "The recipe" and "Trainer state".
 import Autograd
 import Kernels
 import RLMath
 import Tasks
 import Training
 import Transformer
-
-// Specs/vapo.md, "The recipe" and "Trainer state".
 
 /// The one RL training loop of VAPO, PPO, GRPO and DAPO, whose parts the configuration's recipe chooses
 /// (`TrainingRecipe`): `prepare()` sets the critic up (reward model or policy trunk, then Value-Pretraining),
@@ -132,7 +131,17 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
         lastRollout = (rollout, nil)
         if rollout.count > 0 {
-            let estimate = recipe.advantageEstimator.estimate(rollout)
+            let states = recipe.advantageEstimator.monteCarloStates(of: rollout)
+            let monteCarlo = try states.map { boundaries throws(TrainingError) in
+                try MonteCarloValues.estimate(
+                    responses: rollout.responses, boundaries: boundaries, policy: policy, task: task, configuration: c,
+                    continuations: c.vineppoContinuations, step: completedSteps)
+            }
+            let estimate = recipe.advantageEstimator.estimate(rollout, monteCarloValues: monteCarlo)
+            if let monteCarlo {
+                metrics[.monteCarloStates] = Double(monteCarlo.sampledStates)
+                metrics[.monteCarloTokens] = Double(monteCarlo.continuationTokens)
+            }
             lastRollout = (rollout, estimate)
             metrics.merge(RolloutMetrics.of(estimate, rollout: rollout), uniquingKeysWith: { $1 })
             let orders = epochMiniBatches(

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Trainer state".
 import Autograd
 import Checkpoints
 import Foundation

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Trainer state": the models of a checkpoint, for a reader that does not resume.
 import Checkpoints
 import Foundation
 import Kernels

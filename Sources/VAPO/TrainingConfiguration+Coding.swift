@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration": JSON decoding and encoding.
 import Foundation
 import Training
 

@@ -26,6 +26,8 @@ extension TrainingConfiguration: FieldConfigured {
             .init("lambdaPolicy", \.lambdaPolicy, .unitInterval),
             .init("alpha", \.alpha, .positive, flag: "--alpha", help: "Alpha of Length-Adaptive GAE."),
             .init("lambdaMin", \.lambdaMin, .belowOne), .init("whitenAdvantages", \.whitenAdvantages),
+            .init("vineppoContinuations", \.vineppoContinuations, .within(1...1024)),
+            .init("vineppoStateEvery", \.vineppoStateEvery, Allowed("1 or more, or null (after each step of the chain of thought)") { $0 >= 1 }),
             .init("epsilonLow", \.epsilonLow, .belowOne), .init("epsilonHigh", \.epsilonHigh, .nonNegative),
             .init("dualClip", \.dualClip, Allowed("a finite number above 1, or null") { $0 > 1 && $0.isFinite }),
             .init("mu", \.mu, .nonNegative, flag: "--mu", help: "Weight mu of the positive-example NLL."),

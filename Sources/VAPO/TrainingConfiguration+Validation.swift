@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration": the range checks of a training configuration.
 import Tasks
 import Training
 
@@ -32,6 +33,9 @@ extension TrainingConfiguration {
             for (field, on) in critic {
                 try check(!on, field, on, "false with \(estimator) (it has no critic)")
             }
+        }
+        if advantageEstimator == .grpo {
+            let estimator = "advantageEstimator \(advantageEstimator.rawValue)"
             try check(groupSampling, "groupSampling", groupSampling, "true with \(estimator) (its advantages compare the samples of a prompt)")
             try check(samplesPerPrompt >= 2, "samplesPerPrompt", samplesPerPrompt, "2 or more with \(estimator)")
         }

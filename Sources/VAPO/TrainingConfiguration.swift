@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration".
 import RLMath
 
 /// Every number of a training run. Each field has a default, the `vapo` preset's value; the defaults are
@@ -63,8 +64,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
 
     // MARK: Advantages
 
-    /// How advantages are estimated: GAE over a critic's values (VAPO, PPO), or each group's scores normalised
-    /// (GRPO, DAPO; no critic).
+    /// How advantages are estimated: GAE over a critic's values (VAPO, PPO), each group's scores normalised
+    /// (GRPO, DAPO), or VinePPO's Monte-Carlo values (the last two with no critic).
     public var advantageEstimator: AdvantageEstimatorKind = .gae
     /// Discount γ.
     public var gamma = 1.0
@@ -80,6 +81,11 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var lambdaMin = 0.5
     /// Whiten GAE advantages over the step's valid tokens (verl's default; the paper does not say).
     public var whitenAdvantages = true
+    /// VinePPO's K: continuations sampled from each state to estimate its value (read with `vineppo`).
+    public var vineppoContinuations = 4
+    /// VinePPO's states: every this many response tokens, or, when nil, after each step of the chain of thought
+    /// (each `|` and the answer marker `#`) (read with `vineppo`).
+    public var vineppoStateEvery: Int? = nil
 
     // MARK: Policy loss
 
@@ -193,6 +199,9 @@ public enum AdvantageEstimatorKind: String, Sendable, Hashable, Codable, CaseIte
     case gae
     /// Each prompt's group of scores normalised, with no critic (GRPO, DAPO).
     case grpo
+    /// VinePPO (arXiv 2410.01679): values at chosen states are the mean score of K continuations of the current
+    /// policy, with no critic; each token's advantage is the value change over its segment.
+    case vineppo
 }
 
 extension TrainingConfiguration {

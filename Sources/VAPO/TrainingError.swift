@@ -1,3 +1,4 @@
+// Specs/vapo.md, "Configuration": why training cannot go on, in one line.
 import Tasks
 import Transformer
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": Value-Pretraining, in the set-up.
 import Kernels
 import RLMath
 
@@ -30,7 +31,7 @@ extension Trainer {
                 temperature: Scalar(c.temperature))
             let values = rollout.values ?? []
             let masks = rollout.responseMasks
-            let returns = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: Scalar(c.gamma))
+            let returns = monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: Scalar(c.gamma))
             let explained = Double(explainedVariance(values: values, returns: returns, masks: masks))
             let loss = ValueLoss(values: values, returns: returns, masks: masks, normalizer: LossNormalizer(wholeBatchMasks: masks))
             var record: Metrics = [:]

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Determinism and end-to-end": `vapo demo`.
 import ArgumentParser
 import Demos
 import Foundation

@@ -1,3 +1,4 @@
+// Specs/training.md, "Command line": `vapo eval`.
 import ArgumentParser
 import Checkpoints
 import Foundation

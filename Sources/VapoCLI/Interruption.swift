@@ -1,3 +1,4 @@
+// Specs/reliability.md, "The command line": the line a signal prints.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,9 +9,11 @@ import Darwin
 /// continue. The line is set as the run moves on (a short SFT cannot be resumed, a run with a checkpoint can);
 /// the handler only writes bytes prepared beforehand and exits, which is all a signal handler may do.
 enum Interruption {
-    /// Makes SIGINT and SIGTERM print `line` on standard error and exit with 128 + the signal's number.
-    static func onSignal(print line: String) {
+    /// Makes SIGINT and SIGTERM print `line` on standard error and exit with 128 + the signal's number; with
+    /// `stoppingChildren`, first send SIGTERM to the experiment runner's children (`ExperimentChildren`).
+    static func onSignal(print line: String, stoppingChildren: Bool = false) {
         interruptionLine = strdup("\n" + line + "\n")  // the previous line is never freed: a handler may be reading it
+        interruptionStopsChildren = stoppingChildren
         signal(SIGINT, handleInterruption)
         signal(SIGTERM, handleInterruption)
         // A parent may have started us with the signals blocked (the mask is inherited): unblock them here.
@@ -25,7 +28,11 @@ enum Interruption {
 /// The line the handler writes (C memory: a signal handler must not touch Swift's runtime).
 private nonisolated(unsafe) var interruptionLine: UnsafeMutablePointer<CChar>? = nil
 
+/// Whether the handler stops the experiment runner's children first.
+private nonisolated(unsafe) var interruptionStopsChildren = false
+
 private func handleInterruption(_ signal: Int32) {
+    if interruptionStopsChildren { ExperimentChildren.stopAll() }
     if let line = interruptionLine { _ = write(STDERR_FILENO, line, strlen(line)) }
     _exit(128 + signal)
 }

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Determinism scope": sorted keys, so files are byte-identical.
 import Foundation
 
 /// The encoders of the files the commands write: sorted keys, so the same values give the same bytes.

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "The command line": `vapo presets`.
 import ArgumentParser
 import Foundation
 import StrictJSON

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The critic probe": `vapo probe-critic`.
 import ArgumentParser
 import Checkpoints
 import Foundation

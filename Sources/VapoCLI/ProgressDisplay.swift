@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo train`": the progress lines.
 import Foundation
 import VAPO
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo train`", and Specs/reliability.md, "Resume and checkpoints": the run folder.
 import ArgumentParser
 import Checkpoints
 import Foundation

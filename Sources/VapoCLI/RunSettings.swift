@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Resume and checkpoints": the run's own settings (`vapo.run`).
 import Checkpoints
 import Foundation
 

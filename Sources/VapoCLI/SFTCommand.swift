@@ -1,3 +1,4 @@
+// Specs/training.md, "Command line": `vapo sft`.
 import ArgumentParser
 import Checkpoints
 import Foundation

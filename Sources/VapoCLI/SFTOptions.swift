@@ -1,3 +1,4 @@
+// Specs/training.md, "Command line": the flags of `vapo sft`.
 import ArgumentParser
 import Training
 

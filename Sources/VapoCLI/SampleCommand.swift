@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo sample`".
 import ArgumentParser
 import Checkpoints
 import Foundation

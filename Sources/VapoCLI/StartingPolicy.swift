@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo train`": reading the starting policy of a checkpoint.
 import ArgumentParser
 import Autograd
 import Checkpoints

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Determinism scope": `--threads`, set for the command's task only.
 import Kernels
 
 /// Runs `body` on the `--threads` asked for (`threads`; nil: the process default), set for this command's task

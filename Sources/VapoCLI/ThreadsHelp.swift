@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Determinism scope": the help of `--threads`.
 import ArgumentParser
 import Kernels
 

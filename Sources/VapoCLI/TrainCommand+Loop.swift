@@ -53,9 +53,9 @@ extension TrainCommand {
             let step = trainer.completedSteps
             stoppedByTime = timeLimit.map { elapsed() > $0 } ?? false
             let final = step == steps || stoppedByTime
-            if step == 1, let startProbe { last.merge(Self.probeMetrics(startProbe, phase: "start"), uniquingKeysWith: { $1 }) }
+            if step == 1, let startProbe { last.merge(Self.probeMetrics(startProbe, phase: .start), uniquingKeysWith: { $1 }) }
             if final, let endProbe = try criticProbe(trainer) {
-                last.merge(Self.probeMetrics(endProbe, phase: "end"), uniquingKeysWith: { $1 })
+                last.merge(Self.probeMetrics(endProbe, phase: .end), uniquingKeysWith: { $1 })
                 endFigures = endProbe
             }
             // The final table's "after" is in the metrics too, evaluated now if this step had no evaluation.

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Resume and checkpoints": `vapo train --resume`.
 import ArgumentParser
 import Checkpoints
 import Foundation

@@ -18,14 +18,13 @@ extension TrainCommand {
 
     /// The probe's figures as metrics: `critic_probe/<phase>/ev_vmc`, `…/ev_returns`, `…/ceiling`,
     /// `…/first_error_drop` and `…/first_error_drop_vmc`.
-    static func probeMetrics(_ report: CriticProbeReport, phase: String) -> [String: Double] {
-        var metrics = [
-            "critic_probe/\(phase)/ev_vmc": report.overall.explainedVarianceMonteCarlo,
-            "critic_probe/\(phase)/ev_returns": report.overall.explainedVarianceReturns,
-            "critic_probe/\(phase)/ceiling": report.overall.ceilingReturns,
-        ]
-        if let drop = report.firstError?.criticDrop { metrics["critic_probe/\(phase)/first_error_drop"] = drop }
-        if let drop = report.firstError?.monteCarloDrop { metrics["critic_probe/\(phase)/first_error_drop_vmc"] = drop }
+    static func probeMetrics(_ report: CriticProbeReport, phase: MetricKey.ProbePhase) -> Metrics {
+        var metrics: Metrics = [:]
+        metrics[.criticProbe(phase, .explainedVarianceMonteCarlo)] = report.overall.explainedVarianceMonteCarlo
+        metrics[.criticProbe(phase, .explainedVarianceReturns)] = report.overall.explainedVarianceReturns
+        metrics[.criticProbe(phase, .ceiling)] = report.overall.ceilingReturns
+        if let drop = report.firstError?.criticDrop { metrics[.criticProbe(phase, .firstErrorDrop)] = drop }
+        if let drop = report.firstError?.monteCarloDrop { metrics[.criticProbe(phase, .firstErrorDropMonteCarlo)] = drop }
         return metrics
     }
 

@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo train`".
 import ArgumentParser
 import Checkpoints
 import Foundation

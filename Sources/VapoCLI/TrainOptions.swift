@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The command line: `vapo train`": the configuration flags and how they resolve.
 import ArgumentParser
 import Foundation
 import Training

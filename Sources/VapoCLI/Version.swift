@@ -1,3 +1,4 @@
+// Specs/training.md, "Command line": `vapo --version`.
 /// The version `vapo --version` prints: the package's version, kept here and nowhere else, and the git
 /// revision the binary was built from (`buildRevision`, generated at build time by Plugins/BuildRevision).
 enum Version {

@@ -1,3 +1,4 @@
+// Specs/reliability.md, "Fuzzing": `vapo-fuzz`, the longer runs.
 import Foundation
 import Fuzzing
 

@@ -47,7 +47,7 @@ struct AdvantageTests {
         let reference = decoupledGAE(rewards: rollout.rewards, values: rollout.values!, masks: masks, gamma: 1, lambdaCritic: 1, lambdaPolicy: lambdas)
         #expect(estimate.policyLambdas == lambdas)
         #expect(estimate.advantages == whiten(reference.map(\.advantages), masks: masks))
-        let monteCarlo = AdvantageEstimator.monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: 1.0)
+        let monteCarlo = monteCarloReturns(rewards: rollout.rewards, masks: masks, gamma: 1.0)
         #expect(estimate.returns == monteCarlo, "λ_critic = 1: the returns are computed from the rewards alone")
         for (i, response) in rollout.responses.enumerated() {
             #expect(zip(monteCarlo[i], masks[i]).allSatisfy { !$1 || $0 == response.score }, "γ = 1: every target is the score, exactly")

@@ -38,6 +38,8 @@ struct RecipeOracleTests {
         "vapo-no-group-sampling": ("3512f215c48cc040f855a3ef97d2991f590033a09996ab7dd64eb88227e5baeb",
             "7138a888deb97179035702c1ec0c8c2b1854662ff8a68c76324ddfa5082d9e9d"),
         // Recorded when the presets were added (issue 18), at the same revision as the recipe.
+        "vineppo": ("eb1ba5e7ee79c65f6e3844ffbb2f0d14d138c9ff3902df26ca76e18fba33e676",
+            "27b46b50fe17a190287847e7e9ed9df6cdceaff282e3998df9d2dc306d79222f"),
         "dapo-no-dynamic-sampling": ("2dd91200a22b30ba7256365a30a8db9b17d5def69a9bdd3ddf658cd21114f919",
             "40d3c40d829e5155657718fedd3ece35993db26a34f54c2960fc0785c5ed6e5a"),
         "dapo-no-overlong-shaping": ("e684c8ab4cff5e3aefe654c5de994fc0079b0c8296b6ca27d7151c7f471f9010",
@@ -61,7 +63,9 @@ struct RecipeOracleTests {
     /// field per line; the digest is taken with these fields' lines left out, so that the bytes hashed are the
     /// recording revision's schema and every tensor, counter and other metadata byte is still compared. What the
     /// fields hold is the configuration tests' business (every preset round-trips through JSON with every field).
-    static let fieldsAddedSinceRecording = ["advantageEstimator", "normalizeByGroupStd", "referenceKL", "overlongFiltering", "overlongPunishment"]
+    static let fieldsAddedSinceRecording = [
+        "advantageEstimator", "normalizeByGroupStd", "referenceKL", "overlongFiltering", "overlongPunishment", "vineppoContinuations", "vineppoStateEvery",
+    ]
 
     /// The run: `Fixtures.configuration(preset)` for 3 steps from the test policy on the lenient addition task.
     static func run(_ preset: String) throws -> (checkpoint: String, metrics: String) {

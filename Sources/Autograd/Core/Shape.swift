@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": shapes, row-major strides and broadcasting.
 /// Shape arithmetic shared by the ops: element counts, row-major strides, broadcasting, axis normalisation.
 enum Shape {
     /// Number of elements of a tensor of this shape (1 for a scalar, shape []).

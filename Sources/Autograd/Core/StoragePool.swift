@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": tensor buffers recycled by exact size.
 import Synchronization
 
 /// Freed tensor buffers kept for reuse, by exact byte size.

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": the tape of op records and the reverse pass.
 import Kernels
 
 /// One differentiable op as the tape stores it: the vector-Jacobian product of the op, with whatever

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Distributions": tensors of normal values drawn from a stream.
 import Kernels
 
 extension Tensor {

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": the tensor, a value recorded on a tape or a constant.
 import Kernels
 
 /// An n-dimensional array of `Scalar` (row-major), optionally recorded on a `Tape` for differentiation.

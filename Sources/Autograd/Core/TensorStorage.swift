@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Tensors and tapes": storage written once by the op that creates it.
 import Kernels
 
 /// A flat, row-major buffer of scalars owned by one or more tensors.

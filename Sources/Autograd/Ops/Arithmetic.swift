@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": add, multiply, scale and bias adds.
 import Kernels
 
 /// a + b on equal shapes: the gradient reaches both inputs unchanged.

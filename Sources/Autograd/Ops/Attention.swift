@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": causal self-attention.
 import Kernels
 
 /// Multi-head causal self-attention over fused projections: one primitive whose forward saves the

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Custom ops".
 import Kernels
 
 /// An op whose forward values and vector-Jacobian product the caller supplies (see `Tensor.custom`).

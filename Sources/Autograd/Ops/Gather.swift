@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": embedding and row gathers.
 import Kernels
 
 /// Rows of a table picked by index (embedding lookup, and one entry per row of a matrix): the backward

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": strided views, reshape and concatenate.
 import Kernels
 
 /// Reading the input through strides (permute, slice, expand) is one primitive: its backward is the same

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": the linear layer.
 import Kernels
 
 /// y = x·W + b over the last axis of x (a linear layer applied to every row): one gemm on the rows as they

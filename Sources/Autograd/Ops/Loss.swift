@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Composed ops": cross-entropy.
 import Kernels
 
 extension Tensor {

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": matmul and batched matmul.
 import Kernels
 
 /// C = op(A)·op(B) for `batch` independent matrix pairs (op = transpose when flagged), with the shapes the

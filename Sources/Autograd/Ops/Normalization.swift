@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": softmax, log-softmax and layer norm.
 import Kernels
 
 /// Softmax or log-softmax along the last axis; both backward passes need only the output.

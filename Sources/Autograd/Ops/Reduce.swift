@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": sums and extrema along an axis.
 import Kernels
 
 /// Sum over one axis of x viewed as [outer, axis, inner]: every input element receives its output's gradient.

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives" and "Subgradient conventions": select and what is composed from it.
 import Kernels
 
 /// where(mask, a, b) on equal shapes: the gradient goes to a where the mask is set, to b elsewhere.

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "The derivative table: primitives": exp, log, sqrt, tanh, reciprocal.
 import Kernels
 
 /// exp, log, sqrt, tanh and reciprocal: forward y = f(x), backward gx += gy·f′ (see `UnaryFunction`).

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Optimizers and schedules": AdamW.
 import Kernels
 
 /// Adam with decoupled weight decay (Loshchilov & Hutter 2019), as `torch.optim.AdamW` computes it.

@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Optimizers and schedules": clipping by global norm.
 import Kernels
 
 /// Rescales `gradients` so that their global L2 norm √(Σ‖gᵢ‖²) is at most `maxNorm`, as

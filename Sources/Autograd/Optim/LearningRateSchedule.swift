@@ -1,3 +1,4 @@
+// Specs/autograd.md, "Optimizers and schedules": warm-up, constant and cosine schedules.
 /// A learning rate as a function of the step index (0 for the first update).
 public protocol LearningRateSchedule: Sendable {
     func learningRate(atStep step: Int) -> Double

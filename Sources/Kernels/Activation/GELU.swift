@@ -1,3 +1,4 @@
+// Specs/kernels.md, "GELU".
 // GELU, tanh approximation (GPT-2's): gelu(x) = 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³).
 //
 // Evaluated through the exact identity 0.5·(1 + tanh(u)) = 1/(1 + E), E = e^{−2u}, not through tanh: for

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Causal attention": the FMA chains of its inner loops.
 // The inner loops of causal attention: FMA chains run side by side (four rows or four positions of one
 // head, times two vectors of 16 features), so that independent chains hide the FMA latency, while every
 // chain keeps exactly the order that `CausalAttentionKernels` documents. Which chains are grouped

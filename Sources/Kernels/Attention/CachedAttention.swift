@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Cached attention".
 /// One query row's attention over one sequence's cached keys and values, every head at once, for
 /// KV-cache sampling, after storing the row's own key and value in that cache.
 ///

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Causal attention".
 /// Multi-head causal self-attention over fused projections, forward and backward side by side (as llm.c's
 /// attention_forward and attention_backward), for training and full forward passes.
 ///

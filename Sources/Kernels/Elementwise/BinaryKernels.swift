@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels" and "Rows and columns: bias adds and bias gradients".
 /// Comparisons that produce a 0/1 mask (non-differentiable).
 public enum Comparison: Sendable, CaseIterable {
     case less, lessOrEqual, greater, greaterOrEqual, equal

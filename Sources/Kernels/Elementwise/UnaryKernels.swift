@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": unary maps and their backward.
 /// The smooth unary primitives, each with its forward map and the derivative its backward needs.
 public enum UnaryFunction: Sendable, CaseIterable {
     /// y = eˣ,  dy/dx = y

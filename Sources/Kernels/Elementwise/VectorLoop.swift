@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": whole vectors, then one padded tail (`forEachVector`).
 /// Calls `body(offset, lanes)` for each block of 16 elements of `0..<count`, then once for the tail
 /// (`lanes < 16`) if there is one. Kernels load the tail padded (`load16(_:count:padding:)`) and run the same
 /// vector code on it, so a value's result does not depend on its index: the vector functions are

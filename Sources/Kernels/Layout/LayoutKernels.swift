@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": strided copies and row gathers.
 /// Data movement: strided copies (permute, slice, concatenate, expand) and row gathers (embedding lookup,
 /// picking one entry per row).
 public protocol LayoutKernels: BinaryFloatingPoint, SIMDScalar, Codable {

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "How the contract is kept fast" and "Chunking rule": gemm's blocking and work split.
 /// Cache blocking of the gemm: fixed sizes, so the work split depends only on the problem's shape.
 enum GemmBlocking {
     /// Steps of `k` per block: the running sums go through C between blocks, which is exact. One row panel

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "How the contract is kept fast": the register tile.
 /// The register tile: `GemmTile.rows × GemmTile.columns` outputs held in 16 SIMD16 accumulators.
 ///
 /// Zen 4 issues one 16-lane FMA per cycle with a 4-cycle latency, so at least 4 independent chains must be in

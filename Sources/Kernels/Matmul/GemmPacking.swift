@@ -1,3 +1,4 @@
+// Specs/kernels.md, "How the contract is kept fast": packing the operands.
 /// One operand of a (batched) gemm as stored: element `(row, column)` of `op(X)` in matrix `index` is
 /// `base[index*stride + row*leading + column]`, or `base[index*stride + column*leading + row]` if transposed.
 struct GemmOperand<Scalar> {

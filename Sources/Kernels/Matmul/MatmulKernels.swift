@@ -1,3 +1,4 @@
+// Specs/kernels.md, "The gemm interface" and "The determinism contract (normative)".
 /// Matrix multiplication, the one kernel where nearly all the floating-point work of training happens.
 ///
 /// Determinism contract (normative, see `Specs/kernels.md`): every output element is one sequential

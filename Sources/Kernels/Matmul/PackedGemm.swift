@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Products with a packed right operand".
 /// Products with a right operand packed once: a weight matrix meets a new batch of a few rows at every step
 /// of decoding, and packing it anew at every call would copy the whole matrix for a product of a few rows.
 ///

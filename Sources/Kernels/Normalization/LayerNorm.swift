@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Layer norm".
 /// Layer normalisation over the last axis of x[rows, cols], forward and backward.
 ///
 /// Per row, in the fixed order of `fixedOrderReduce` (so a row never depends on other rows):

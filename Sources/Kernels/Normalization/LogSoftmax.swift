@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Softmax and log-softmax": log-softmax.
 // Log-softmax, forward and backward; the conventions are those of `SoftmaxKernels` (Softmax.swift).
 
 extension SoftmaxKernels {

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Softmax and log-softmax".
 /// Softmax and log-softmax along the last axis of x[rows, cols], forward and backward.
 ///
 /// Each row is computed from that row alone, in an order that depends only on `cols` (the sums use

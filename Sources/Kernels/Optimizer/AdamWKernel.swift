@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Elementwise, layout and optimizer kernels": the AdamW update.
 /// The AdamW parameter update (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", Algorithm 2),
 /// in the form PyTorch's `torch.optim.AdamW` uses.
 public protocol OptimizerKernels: BinaryFloatingPoint, SIMDScalar, Codable {

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Parallel-for".
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "How the elementwise and row kernels split their work".
 extension Parallel {
     /// Runs `body` on consecutive ranges of `0..<count`, `grain` items each (the last one shorter), in
     /// parallel: the split depends only on `count` and `grain`, never on the thread count.

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Parallel-for": the persistent pool of worker threads.
 import Synchronization
 
 #if canImport(Glibc)

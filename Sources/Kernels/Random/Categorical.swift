@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Distributions": categorical sampling.
 /// Categorical sampling by inverse transform on a fixed left-to-right running sum.
 ///
 /// The running sum and the total are the same sequence of additions, so the last running sum equals the

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Distributions".
 /// Uniform and normal values, and buffer fills, each a pure function of Philox blocks.
 ///
 /// Every value consumes exactly one 128-bit block `(w0, w1, w2, w3)`, so element e of a fill from a stream

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Generator": Philox4x32-10.
 /// Philox4x32-10, the counter-based generator of Salmon, Moraes, Dror and Shaw, "Parallel random numbers:
 /// as easy as 1, 2, 3" (SC'11), as in Random123: a keyed bijection of a 128-bit counter.
 ///

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Streams": draws from a stream.
 /// Draws from a stream. The `at:` forms are pure functions of (key, counter); the others consume blocks
 /// starting at `counter` (one block per value) and advance it.
 extension RandomStream {

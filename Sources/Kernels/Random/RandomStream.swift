@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Streams".
 /// A stream of random blocks addressed by a 64-bit key and a 64-bit counter: block `c` of the stream with
 /// key `k` is Philox4x32-10 of the counter words `(lo32(c), hi32(c), 0, 0)` under the key words
 /// `(lo32(k), hi32(k))`.

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Reductions": the one summation order of a row.
 /// The one summation order of a contiguous row, shared by `sum`, `sumOfSquares`, softmax and layer norm.
 ///
 /// A row of n elements is cut into chunks of 16 (chunk c = elements 16c ..< 16c + 16, the last one

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "Reductions".
 /// Sums, means and extrema along one axis of a row-major tensor viewed as [outer, axis, inner].
 ///
 /// Every output is computed from its own elements in a fixed order that depends only on the shape:

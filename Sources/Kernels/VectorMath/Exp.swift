@@ -1,3 +1,4 @@
+// Specs/kernels.md, "exp".
 // e^x on 16 Float lanes, from IEEE 754 basic operations only (see Specs/kernels.md, "exp, log, tanh and GELU").
 //
 // Range reduction: x = n·ln2 + r with n = round(x / ln2), so e^x = 2^n · e^r with |r| ≤ ln2/2, where a

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "exp, log, tanh and GELU": bit-level views of Float vectors.
 // Bit-level views of Float vectors, for the exponent and sign manipulations of exp, log and tanh.
 //
 // The standard library has `Float.bitPattern` but no vector form; SIMD16<Float> and SIMD16<UInt32> have

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "log".
 // Natural logarithm on 16 Float lanes, from IEEE 754 basic operations only (see Specs/kernels.md,
 // "exp, log, tanh and GELU").
 //

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "tanh".
 // tanh on 16 Float lanes, from IEEE 754 basic operations only (see Specs/kernels.md, "exp, log, tanh and GELU").
 //
 // tanh is odd: it is computed on |x| and the sign bit of x is put back, so tanh(−x) = −tanh(x) bit for bit.

@@ -1,3 +1,4 @@
+// Specs/kernels.md, "exp, log, tanh and GELU": exp, log and tanh on 16 lanes.
 #if canImport(Glibc)
 import Glibc
 #endif

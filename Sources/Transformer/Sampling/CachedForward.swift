@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": the cached forward of a batch of rows.
 import Kernels
 
 /// One row of a cached forward pass: token `token` of the sequence in cache slot `slot`, at `position`.

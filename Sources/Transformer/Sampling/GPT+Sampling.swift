@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling".
 import Autograd
 import Kernels
 

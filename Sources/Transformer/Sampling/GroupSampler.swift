@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": one group of requests on one thread.
 import Kernels
 
 /// Samples one group of requests from start to end on the calling thread (Specs/model.md, "Sampling").

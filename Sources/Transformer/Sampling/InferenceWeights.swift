@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": the weights laid out for decoding.
 import Autograd
 import Kernels
 

@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": the KV cache.
 import Kernels
 
 /// Each layer's keys and values of every position seen so far, for `slots` sequences, laid out as the

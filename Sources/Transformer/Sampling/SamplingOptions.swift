@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": the options and their checks.
 import Kernels
 
 /// How `GPT.sample` draws each new token (Specs/model.md, "Sampling").

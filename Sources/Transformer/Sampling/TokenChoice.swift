@@ -1,3 +1,4 @@
+// Specs/model.md, "Sampling": choosing a token (greedy, temperature, top-p).
 import Kernels
 
 /// The choice of one token from one row of logits: greedy, or temperature and nucleus (top-p) sampling.

@@ -1,5 +1,6 @@
-// Specs/vapo.md, "Advantages": the recipe's advantage estimator, by the RL math of `RLMath`.
+// Specs/vapo.md, "The recipe": the recipe's advantage estimator, by the RL math of `RLMath`.
 import RLMath
+import Tasks
 
 /// The per-token advantages of a step, the critic's targets, and the policy's λ per response.
 public struct AdvantageEstimate<Scalar: RLScalar>: Sendable {
@@ -11,8 +12,8 @@ public struct AdvantageEstimate<Scalar: RLScalar>: Sendable {
     public var policyLambdas: [Scalar]?
 }
 
-/// How a step's rewards (and values) become advantages: GAE over a critic's values (VAPO, PPO), or each
-/// group's scores normalised (GRPO, DAPO).
+/// How a step's rewards (and values) become advantages: GAE over a critic's values (VAPO, PPO), each group's
+/// scores normalised (GRPO, DAPO), or VinePPO's Monte-Carlo values at chosen states.
 public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
     /// GAE with the policy's λ from `policyLambda`; the critic's targets from `criticLambda` (Decoupled-GAE),
     /// or from the policy's λ when it is nil; discount γ; advantages whitened over the batch's valid tokens
@@ -21,6 +22,18 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
     /// (r − mean)/(std + 1e-6) within each group when `dividesByStd`, else r − mean (Dr. GRPO), on every
     /// valid token of the response.
     case groupNormalized(dividesByStd: Bool)
+    /// VinePPO (arXiv 2410.01679): V̂ at each state of `states` is the mean score of `continuations` samples of
+    /// the current policy from it (`MonteCarloValues`), and each token's advantage is V̂(next state) − V̂(its
+    /// state), the response's score after the last token (`vinePPOAdvantages`); not whitened.
+    case monteCarlo(continuations: Int, states: StateRule)
+
+    /// Where VinePPO's states are, in response tokens: the state before token b is the prompt and b tokens.
+    public enum StateRule: Sendable, Hashable {
+        /// Before the first token and every `n` tokens after it.
+        case every(Int)
+        /// Before the first token and after each step of the chain of thought (`|`) and the answer marker (`#`).
+        case reasoningSteps
+    }
 
     /// The estimator `configuration` describes (`advantageEstimator` and VAPO's components 2 and 3).
     public init(configuration c: TrainingConfiguration) {
@@ -31,6 +44,8 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
                 criticLambda: c.decoupledGAE ? c.lambdaCritic : nil, whitens: c.whitenAdvantages)
         case .grpo:
             self = .groupNormalized(dividesByStd: c.normalizeByGroupStd)
+        case .vineppo:
+            self = .monteCarlo(continuations: c.vineppoContinuations, states: c.vineppoStateEvery.map { .every($0) } ?? .reasoningSteps)
         }
     }
 
@@ -41,8 +56,24 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
         AdvantageEstimator(configuration: configuration).estimate(rollout)
     }
 
-    /// The estimate for `rollout` (GAE needs `rollout.values`).
-    public func estimate<S: RLRealScalar & BinaryFloatingPoint>(_ rollout: Rollout<S>) -> AdvantageEstimate<S> {
+    /// The states whose Monte-Carlo values this estimator reads, per response of `rollout` (response-token
+    /// boundaries, as `MonteCarloValues.estimate` takes them); nil for an estimator that reads none.
+    public func monteCarloStates<S>(of rollout: Rollout<S>) -> [[Int]]? {
+        guard case .monteCarlo(_, let rule) = self else { return nil }
+        let delimiters: Set<Int> = [Tokenizer.characters.firstIndex(of: "|")!, Tokenizer.answerMarker]
+        return rollout.responses.map { response in
+            let length = response.responseTokens.count
+            guard length > 0 else { return [0] }
+            switch rule {
+            case .every(let n): return stepBoundaries(length: length, every: n)
+            case .reasoningSteps: return stepBoundaries(tokens: response.responseTokens, after: delimiters)
+            }
+        }
+    }
+
+    /// The estimate for `rollout`: GAE needs `rollout.values`, VinePPO `monteCarloValues` at the states
+    /// `monteCarloStates(of:)` gives.
+    public func estimate<S: RLRealScalar & BinaryFloatingPoint>(_ rollout: Rollout<S>, monteCarloValues: MonteCarloValues? = nil) -> AdvantageEstimate<S> {
         switch self {
         case .gae(let gamma, let policyLambda, let criticLambda, let whitens):
             guard let values = rollout.values else { preconditionFailure("GAE needs the rollout's values") }
@@ -57,6 +88,16 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
                 return dividesByStd ? groupNormalizedAdvantages(rewards: group) : groupCenteredAdvantages(rewards: group)
             }
             return AdvantageEstimate(advantages: broadcastToTokens(perResponse, masks: rollout.responseMasks), returns: nil, policyLambdas: nil)
+        case .monteCarlo:
+            guard let values = monteCarloValues, values.values.count == rollout.count else {
+                preconditionFailure("VinePPO needs the Monte-Carlo values of every response")
+            }
+            let advantages = rollout.responseMasks.indices.map { i in
+                vinePPOAdvantages(
+                    mask: rollout.responseMasks[i], boundaries: values.boundaries[i], values: values.values[i].map { S($0) },
+                    reward: S(rollout.responses[i].score))
+            }
+            return AdvantageEstimate(advantages: advantages, returns: nil, policyLambdas: nil)
         }
     }
 
@@ -76,19 +117,10 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
             decoupledGAE(rewards: rewards[i], values: values[i], mask: masks[i], gamma: gamma, lambdaCritic: criticLambdas[i], lambdaPolicy: lambdas[i])
         }
         let returns = masks.indices.map { i in
-            criticLambdas[i] == .one ? monteCarloReturns(rewards: [rewards[i]], masks: [masks[i]], gamma: gamma)[0] : decoupled[i].returns
+            criticLambdas[i] == .one ? monteCarloReturns(rewards: rewards[i], mask: masks[i], gamma: gamma) : decoupled[i].returns
         }
         let advantages = decoupled.map(\.advantages)
         return AdvantageEstimate(advantages: whitens ? whiten(advantages, masks: masks) : advantages, returns: returns, policyLambdas: lambdas)
-    }
-
-    /// The λ = 1 returns of each response, R_t = Σ_{valid k ≥ t} γ^{k−t} r_k: GAE with λ = 1 and zero values
-    /// (δ = r, so R = A = the discounted sum of rewards, which GAE with λ = 1 gives whatever the values).
-    /// Value-Pretraining's targets, and the critic's under Decoupled-GAE with λ_critic = 1.
-    public static func monteCarloReturns<S: RLScalar>(rewards: [[S]], masks: [[Bool]], gamma: S) -> [[S]] {
-        masks.indices.map { i in
-            RLMath.gae(rewards: rewards[i], values: masks[i].map { _ in .zero }, mask: masks[i], gamma: gamma, lambda: .one).returns
-        }
     }
 
     public var description: String {
@@ -98,6 +130,13 @@ public enum AdvantageEstimator: Sendable, Hashable, CustomStringConvertible {
                 + (whitens ? ", whitened)" : ")")
         case .groupNormalized(let dividesByStd):
             return dividesByStd ? "group-normalised scores (÷ std)" : "group-centred scores (no std)"
+        case .monteCarlo(let continuations, let states):
+            let where_: String
+            switch states {
+            case .every(let n): where_ = "every \(n) tokens"
+            case .reasoningSteps: where_ = "after each reasoning step"
+            }
+            return "VinePPO Monte-Carlo values (K \(continuations), states \(where_))"
         }
     }
 }

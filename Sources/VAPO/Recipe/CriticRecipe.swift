@@ -1,4 +1,4 @@
-// Specs/vapo.md, "The critic": how the value model starts and is prepared, one of the recipe's parts.
+// Specs/vapo.md, "The recipe": how the value model starts and is prepared, one of the recipe's parts.
 
 /// The value model of a run that has one (GAE): where it starts, what it reads, whether Value-Pretraining fits
 /// it before the first policy update, and how its loss is clipped.

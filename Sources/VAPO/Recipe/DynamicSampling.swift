@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": dynamic sampling's rounds and kept groups (step 2).
 import RLMath
 
 /// The groups of one step's rollout and what it took to collect them.

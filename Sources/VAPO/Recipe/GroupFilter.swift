@@ -1,4 +1,4 @@
-// Specs/vapo.md, "DAPO": dynamic sampling, one of the recipe's parts.
+// Specs/vapo.md, "The recipe": dynamic sampling, one of the recipe's parts.
 
 /// Which of a step's groups train: all of them, or, with DAPO's dynamic sampling (arXiv 2503.14476 §3.2), only
 /// those whose scores differ, refilled by more sampling rounds (`DynamicSampler`).

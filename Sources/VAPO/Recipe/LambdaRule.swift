@@ -1,4 +1,4 @@
-// Specs/vapo.md, "Length-Adaptive GAE": the rule that gives each response its GAE λ.
+// Specs/vapo.md, "The recipe": the rule that gives each response its GAE λ.
 import RLMath
 
 /// How the policy's GAE λ is chosen for each response: one fixed λ, or VAPO's Length-Adaptive GAE (§3.3 of the

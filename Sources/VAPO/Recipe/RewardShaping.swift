@@ -1,4 +1,4 @@
-// Specs/vapo.md, "DAPO": the soft overlong punishment, one of the recipe's parts.
+// Specs/vapo.md, "The recipe": the soft overlong punishment, one of the recipe's parts.
 import RLMath
 
 /// What is added to the verifier's score of a response before anything reads it: nothing, or DAPO's soft

@@ -1,4 +1,4 @@
-// Specs/vapo.md, "The actor's loss": the clipped surrogate, the positive-example NLL and the KL term.
+// Specs/vapo.md, "The recipe": the clipped surrogate, the positive-example NLL and the KL term.
 import Autograd
 import Kernels
 import RLMath

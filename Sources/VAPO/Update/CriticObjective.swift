@@ -1,4 +1,4 @@
-// Specs/vapo.md, "The critic's loss": the value loss, optionally clipped, token-level.
+// Specs/vapo.md, "The recipe": the value loss, optionally clipped, token-level.
 import Autograd
 import Kernels
 import RLMath

@@ -1,4 +1,4 @@
-// Specs/vapo.md, "Updates": the one update loop of the actor, the critic and the reward model.
+// Specs/vapo.md, "The recipe": the one update loop of the actor, the critic and the reward model.
 import Autograd
 import Kernels
 import Transformer

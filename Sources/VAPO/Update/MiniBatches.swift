@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": the mini-batches of a PPO epoch (step 5).
 import Kernels
 
 /// The mini-batches of one PPO epoch: a permutation of the responses `0..<count` drawn from `stream`, cut

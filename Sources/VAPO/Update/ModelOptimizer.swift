@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": one model's guarded AdamW update (step 5).
 import Autograd
 import Kernels
 

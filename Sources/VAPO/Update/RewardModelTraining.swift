@@ -1,3 +1,4 @@
+// Specs/vapo.md, "The loop, step by step": the reward model of the critic's set-up.
 import Autograd
 import Kernels
 import RLMath
