@@ -167,6 +167,25 @@ struct ReportCommandTests {
         try Self.refuses(folder, naming: "\(metrics.path): line 6: \"actor/entropy\" is a string; allowed: a number or null", "a broken metrics line")
     }
 
+    @Test("Per-step curves of runs of S steps are smoothed by a centred moving average over 2⌊S/60⌋ + 1 points, fewer at the ends: window 3 turns 0, 3, 6, 3 into 1.5, 3, 4, 4.5; below 60 steps the window is 1, no smoothing")
+    func smoothing() throws {
+        let points = [0.0, 3, 6, 3].enumerated().map { PlotPoint(x: Double($0.offset), y: $0.element, low: $0.element - 1, high: $0.element + 1) }
+        let smoothed = ExperimentReport.smoothed(points, window: 3)
+        #expect(smoothed.map(\.y) == [1.5, 3, 4, 4.5])
+        #expect(smoothed.map(\.low) == [0.5, 2, 3, 3.5] && smoothed.map(\.x) == [0, 1, 2, 3])
+        #expect(ExperimentReport.smoothed(points, window: 1) == points)
+        let folder = try Self.fixture()
+        defer { Self.remove(folder) }
+        var experiment = try ExperimentFolder.load(folder)
+        #expect(ExperimentReport(experiment).smoothingWindow == 1)
+        var description = experiment.description
+        for (steps, window) in [(59, 1), (60, 3), (120, 5), (600, 21)] {
+            description.steps = steps
+            experiment = ExperimentFolder(description: description, runs: experiment.runs)
+            #expect(ExperimentReport(experiment).smoothingWindow == window)
+        }
+    }
+
     @Test("A value-bias folder's report shows accuracy, length and the critic probe's figures at the start and end, and plots the by-position bias when the metrics hold it, each configuration in its colour, solid at the start and dashed at the end")
     func valueBias() throws {
         let folder = try Self.fixture()
