@@ -120,7 +120,9 @@ public struct LinePlot: Sendable {
         let raw = (high - low) / 6
         let power = pow(10, (log10(raw)).rounded(.down))
         let fraction = raw / power
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10
+        // A tolerance of 1e-9 so that a domain already widened to ticks keeps their step despite rounding.
+        let f = fraction * (1 - 1e-9)
+        let nice: Double = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10
         return nice * power
     }
 
@@ -134,13 +136,13 @@ public struct LinePlot: Sendable {
             high += pad
         }
         let step = tickStep(low, high)
-        return ((low / step).rounded(.down) * step)...((high / step).rounded(.up) * step)
+        return ((low / step + 1e-9).rounded(.down) * step)...((high / step - 1e-9).rounded(.up) * step)
     }
 
     /// The tick values inside `domain` (multiples of its tick step).
     public static func ticks(_ domain: ClosedRange<Double>) -> [Double] {
         let step = tickStep(domain.lowerBound, domain.upperBound)
-        let first = Int((domain.lowerBound / step).rounded(.up)), last = Int((domain.upperBound / step + 1e-9).rounded(.down))
+        let first = Int((domain.lowerBound / step - 1e-9).rounded(.up)), last = Int((domain.upperBound / step + 1e-9).rounded(.down))
         guard first <= last else { return [] }
         return (first...last).map { Double($0) * step }
     }
@@ -205,24 +207,25 @@ public struct LinePlot: Sendable {
         out.append("<text class=\"x-label\" x=\"\(c((f.left + f.right) / 2))\" y=\"\(c(f.bottom + 52))\" stroke=\"none\" font-size=\"15\" text-anchor=\"middle\">\(e(xLabel))</text>")
         out.append("<text class=\"y-label\" x=\"0\" y=\"0\" stroke=\"none\" font-size=\"15\" text-anchor=\"middle\" transform=\"translate(22 \(c((f.top + f.bottom) / 2))) rotate(-90)\">\(e(yLabel))</text>")
         out.append("</g>")
-        // Series: bands first (under every line), then lines.
+        // Series: bands first (under every line), then lines, both in reverse order so that the first series (VAPO
+        // in a report) lies on top of any line equal to it; lines are clipped to the plot area, markers are not.
         let clip = "plot-area"
         out.append("<defs><clipPath id=\"\(clip)\"><rect x=\"\(c(f.left))\" y=\"\(c(f.top))\" width=\"\(c(f.right - f.left))\" height=\"\(c(f.bottom - f.top))\"/></clipPath></defs>")
         let drawn = series.map { s in (s, s.points.filter { $0.x.isFinite && $0.y.isFinite && $0.low.isFinite && $0.high.isFinite }.sorted { $0.x < $1.x }) }
         out.append("<g class=\"bands\" clip-path=\"url(#\(clip))\">")
-        for (s, points) in drawn where points.count > 1 && points.contains(where: { $0.low != $0.high }) {
+        for (s, points) in drawn.reversed() where points.count > 1 && points.contains(where: { $0.low != $0.high }) {
             let outline = points.map { "\(c(f.x($0.x))),\(c(f.y($0.high)))" } + points.reversed().map { "\(c(f.x($0.x))),\(c(f.y($0.low)))" }
             out.append("<polygon class=\"band\" data-series=\"\(e(s.name))\" points=\"\(outline.joined(separator: " "))\" fill=\"\(Self.color(s.colorIndex).color)\" fill-opacity=\"0.15\" stroke=\"none\"/>")
         }
         out.append("</g>")
-        out.append("<g class=\"lines\" clip-path=\"url(#\(clip))\">")
-        for (s, points) in drawn {
+        out.append("<g class=\"lines\">")
+        for (s, points) in drawn.reversed() {
             let (color, dashed) = s.style
             let dash = dashed ? " stroke-dasharray=\"8 4\"" : ""
             out.append("<g class=\"series\" data-series=\"\(e(s.name))\">")
             if points.count > 1 {
                 let line = points.map { "\(c(f.x($0.x))),\(c(f.y($0.y)))" }.joined(separator: " ")
-                out.append("<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.2\" stroke-linejoin=\"round\"\(dash)/>")
+                out.append("<polyline points=\"\(line)\" clip-path=\"url(#\(clip))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.2\" stroke-linejoin=\"round\"\(dash)/>")
             }
             if points.count <= 40 {
                 for p in points { out.append("<circle cx=\"\(c(f.x(p.x)))\" cy=\"\(c(f.y(p.y)))\" r=\"3\" fill=\"\(color)\"/>") }

@@ -74,21 +74,22 @@ struct LinePlotTests {
         #expect(parsed.all("text", class: "x-tick-label").map(\.text) == ["0", "20", "40", "60", "80", "100"])
         #expect(parsed.all("text", class: "y-tick-label").map(\.text) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         let seriesGroups = parsed.all("g", class: "series").compactMap { $0.attributes["data-series"] }
-        #expect(seriesGroups == ["vapo", "dapo", "ppo"])
+        // Drawn in reverse order, so that the first series lies on top; the legend keeps the given order.
+        #expect(seriesGroups == ["ppo", "dapo", "vapo"])
         #expect(parsed.all("g", class: "legend-entry").compactMap { $0.attributes["data-series"] } == ["vapo", "dapo", "ppo"])
         #expect(parsed.all("polyline").count == 3)
         // Only vapo has a spread, so only vapo has a band.
         #expect(parsed.all("polygon", class: "band").compactMap { $0.attributes["data-series"] } == ["vapo"])
         // Colours: palette entries 0 and 1; index 17 repeats entry 1, dashed.
         let strokes = parsed.all("polyline").map { $0.attributes["stroke"] ?? "" }
-        #expect(strokes == [LinePlot.palette[0], LinePlot.palette[1], LinePlot.palette[1]])
-        #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [false, false, true])
+        #expect(strokes == [LinePlot.palette[1], LinePlot.palette[1], LinePlot.palette[0]])
+        #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [true, false, false])
     }
 
     @Test("A value maps to the stated coordinate: x 0…100 onto 80…700 and y 0…1 onto 470…60, so (50, 0.5) is drawn at (390, 265), and the band runs from y 0.75 (162.5) down to 0.25 (367.5)")
     func coordinates() throws {
         let parsed = try #require(SVGElements.parse(Self.plot().svg()))
-        let vapo = try #require(parsed.all("polyline").first?.attributes["points"])
+        let vapo = try #require(parsed.all("polyline").last?.attributes["points"])
         #expect(vapo == "80.00,470.00 390.00,265.00 700.00,60.00")
         let band = try #require(parsed.all("polygon", class: "band").first?.attributes["points"])
         #expect(band == "80.00,470.00 390.00,162.50 700.00,60.00 700.00,60.00 390.00,367.50 80.00,470.00")
@@ -101,6 +102,9 @@ struct LinePlotTests {
         #expect(LinePlot.niceDomain(0, 600) == 0...600)
         #expect(LinePlot.ticks(0...600) == [0, 100, 200, 300, 400, 500, 600])
         #expect(LinePlot.niceDomain(0.13, 0.87) == 0...1)
+        // A widened domain keeps its tick step despite rounding: −0.76…0.27 widens to −0.8…0.4 by 0.2, and so does −0.8…0.4.
+        #expect(LinePlot.niceDomain(-0.76, 0.27) == LinePlot.niceDomain(-0.8, 0.4))
+        #expect(LinePlot.tickStep(LinePlot.niceDomain(-0.76, 0.27).lowerBound, LinePlot.niceDomain(-0.76, 0.27).upperBound) == 0.2)
         #expect(LinePlot.niceDomain(0, 0) == -1...1)
         #expect(LinePlot.tickStep(0, 10) == 2)
         #expect(LinePlot.tickStep(0, 12.5) == 2.5)

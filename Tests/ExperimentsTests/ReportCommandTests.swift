@@ -97,7 +97,10 @@ struct ReportCommandTests {
             let parsed = try #require(SVGElements.parse(try Self.text(folder, "plots/\(name)")), "\(name) is not well-formed")
             let series = parsed.all("g", class: "series").compactMap { $0.attributes["data-series"] }
             let critic = ["critic-loss.svg", "explained-variance.svg", "lambda-policy.svg"].contains(name)
-            #expect(series == (critic ? ["vapo", "vapo-no-clip-higher"] : ["vapo", "dapo", "vapo-no-clip-higher"]), "\(name)")
+            // Lines are drawn in reverse order (VAPO on top); the legend keeps the configurations' order.
+            #expect(series == (critic ? ["vapo-no-clip-higher", "vapo"] : ["vapo-no-clip-higher", "dapo", "vapo"]), "\(name)")
+            let legend = parsed.all("g", class: "legend-entry").compactMap { $0.attributes["data-series"] }
+            #expect(legend == (critic ? ["vapo", "vapo-no-clip-higher"] : ["vapo", "dapo", "vapo-no-clip-higher"]), "\(name)")
         }
         let report = try Self.text(folder, "report.md")
         for name in names { #expect(report.contains("(plots/\(name))")) }
@@ -211,9 +214,9 @@ struct ReportCommandTests {
         #expect(report.contains("| configuration | phase | 0-15 | >=64 |"))
         #expect(report.contains("| `vapo` | start | 0.375 ± 0.177 | 0.750 ± 0.354 |"))
         let parsed = try #require(SVGElements.parse(try Self.text(folder, "plots/value-bias.svg")))
-        #expect(parsed.all("g", class: "series").compactMap { $0.attributes["data-series"] } == ["vapo (start)", "vapo (end)"])
+        #expect(parsed.all("g", class: "legend-entry").compactMap { $0.attributes["data-series"] } == ["vapo (start)", "vapo (end)"])
         // One configuration, one colour: solid at the start, dashed at the end.
         #expect(parsed.all("polyline").map { $0.attributes["stroke"] } == [LinePlot.palette[0], LinePlot.palette[0]])
-        #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [false, true])
+        #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [true, false])
     }
 }
