@@ -19,7 +19,7 @@ extension ExperimentReport {
     func plottedMetrics() -> [PlottedMetric] {
         let accuracy = PlottedMetric(
             file: "accuracy", key: accuracyKey, title: "Held-out accuracy (greedy pass@1, \(description.task))", yLabel: "accuracy (%)",
-            scale: 100, yRange: 0...100, everyStep: false)
+            scale: 100, everyStep: false)
         let score = PlottedMetric(file: "score", key: "critic/score/mean", title: "Rollout score", yLabel: "mean score per response (reward)")
         let length = PlottedMetric(file: "response-length", key: "response_length/mean", title: "Response length", yLabel: "mean response length (tokens)")
         let entropy = PlottedMetric(file: "entropy", key: "actor/entropy", title: "Actor entropy", yLabel: "entropy (nats per token)")
