@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .library(name: "VAPO", targets: ["VAPO"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
         .executable(name: "vapo", targets: ["VapoCLI"]),
         .executable(name: "exhaustive-math", targets: ["ExhaustiveMath"]),
         .executable(name: "golden-vectors", targets: ["GoldenVectors"]),
@@ -43,11 +44,13 @@ let package = Package(
         .target(
             name: "Training", dependencies: ["Transformer", "Tasks", "Autograd", "Kernels", "Checkpoints", "StrictJSON"],
             swiftSettings: hostCPU),
+        // The report of an experiment folder: metrics reading, statistics, verdicts and our own SVG line plots.
+        .target(name: "Experiments", dependencies: ["StrictJSON"], swiftSettings: hostCPU),
         .target(name: "Demos", dependencies: ["Autograd", "Kernels"], swiftSettings: hostCPU),
         .executableTarget(
             name: "VapoCLI",
             dependencies: [
-                "Demos", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "StrictJSON", "Autograd", "Kernels",
+                "Demos", "Experiments", "Training", "VAPO", "Transformer", "Tasks", "Checkpoints", "StrictJSON", "Autograd", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hostCPU, plugins: ["BuildRevision"]),
@@ -120,6 +123,12 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: hostCPU),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: [
+                "TestSupport", "Experiments", "VapoCLI", "StrictJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Fixtures")], swiftSettings: hostCPU),
         .testTarget(
             name: "TrainingTests",
             dependencies: ["TestSupport", "Training", "Transformer", "Tasks", "Checkpoints", "Autograd", "Kernels"],

@@ -15,7 +15,10 @@ struct Vapo: ParsableCommand {
             "Error: " and the message naming what was given and what is allowed, with no usage text.
             """,
         version: Version.text,
-        subcommands: [DemoCommand.self, SFTCommand.self, EvalCommand.self, TrainCommand.self, PresetsCommand.self, SampleCommand.self, ProbeCriticCommand.self, ExperimentCommand.self])
+        subcommands: [
+            DemoCommand.self, SFTCommand.self, EvalCommand.self, TrainCommand.self, PresetsCommand.self, SampleCommand.self, ProbeCriticCommand.self,
+            ExperimentCommand.self, ReportCommand.self,
+        ])
 
     /// Parses the command line and runs the command. Help and the version print as ArgumentParser prints
     /// them; any error prints `Error: <message>` on one line of standard error and exits with status 1.
