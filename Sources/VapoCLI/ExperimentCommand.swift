@@ -63,7 +63,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "RL steps per run (1...100000). (default: 300, about two hours for the full ablation on 2 cores; --quick: 4)") var steps: Int?
     @Option(parsing: .unconditional, help: "Runs at a time, one thread each (1...64). (default: 2)") var jobs = 2
     @Option(parsing: .unconditional, help: "Steps of the vapo sft that makes the shared starting policy (1...100000). (default: 300)") var sftSteps: Int?
-    @Flag(help: "A small variant that shows the whole pipeline in minutes: seed 0 and 4 RL steps per configuration.") var quick = false
+    @Flag(help: "A small variant that shows the whole pipeline in minutes: seed 0, 4 RL steps per configuration, at most 4 reward-model and 4 Value-Pretraining steps.") var quick = false
 
     /// The experiment's folder: `--out`, else `runs/<kind>`.
     func folder(kind: String) -> String { out ?? "runs/\(kind)" }
@@ -124,7 +124,7 @@ struct ExperimentOptions: ParsableArguments {
         guard (1...100_000).contains(sft) else { throw CommandError("--sft-steps is \(sft); allowed: 1...100000") }
         return ExperimentPlan(
             kind: kind, quick: quick, steps: stepCount, seeds: seedList, configurations: configurations, task: "addition", difficulties: 1...5,
-            responsesPerStep: 64, evalEvery: quick ? 2 : 10, sftSteps: sft, probeEvery: probeEvery)
+            responsesPerStep: 64, evalEvery: quick ? 2 : 10, sftSteps: sft, probeEvery: probeEvery, setUpSteps: quick ? 4 : nil)
     }
 
     /// The CPU's model name, family and model (`/proc/cpuinfo`), or "unknown".

@@ -31,9 +31,18 @@ struct ExperimentPlan: Equatable {
     var sftSteps: Int
     /// The critic probe every this many steps of each run (0: at the start and the end only).
     var probeEvery = 0
+    /// With `--quick`: at most this many reward-model and Value-Pretraining steps in every run (the same cap for
+    /// every configuration, written to `set-up.json` and given as `--config`), so that the critic's set-up,
+    /// not the RL steps, does not take the quick variant's minutes; nil: each preset's own.
+    var setUpSteps: Int? = nil
+
+    /// `set-up.json` of the experiment folder, when `setUpSteps` is set.
+    var setUpConfiguration: String? {
+        setUpSteps.map { "{\"rewardModelSteps\": \($0), \"valuePretrainingSteps\": \($0)}\n" }
+    }
 
     /// The flags of the run of `configuration` with `seed`, starting from `policy`, writing to `folder`.
-    func trainArguments(_ configuration: String, seed: UInt64, policy: String, folder: String) throws -> [String] {
+    func trainArguments(_ configuration: String, seed: UInt64, policy: String, folder: String, setUp: String) throws -> [String] {
         let preset = try TrainingConfiguration.preset(named: configuration)
         let samples = preset.samplesPerPrompt
         return [
@@ -41,7 +50,7 @@ struct ExperimentPlan: Equatable {
             "--min-difficulty", "\(difficulties.lowerBound)", "--max-difficulty", "\(difficulties.upperBound)",
             "--prompts", "\(responsesPerStep / samples)", "--samples", "\(samples)", "--eval-every", "\(evalEvery)",
             "--threads", "1", "--init-checkpoint", policy, "--out", folder,
-        ] + (probeEvery > 0 ? ["--probe-every", "\(probeEvery)"] : [])
+        ] + (probeEvery > 0 ? ["--probe-every", "\(probeEvery)"] : []) + (setUpSteps != nil ? ["--config", setUp] : [])
     }
 
     /// The flags of the shared starting policy's SFT (bit-identical on any number of `threads`).
@@ -60,7 +69,8 @@ struct ExperimentPlan: Equatable {
             ("configurations", "[" + configurations.map(JSONWriter.quoted).joined(separator: ", ") + "]"),
             ("task", JSONWriter.quoted(task)),
             ("settings", "{\"minDifficulty\": \(difficulties.lowerBound), \"maxDifficulty\": \(difficulties.upperBound), \"responsesPerStep\": \(responsesPerStep), "
-                + "\"evalEvery\": \(evalEvery), " + (probeEvery > 0 ? "\"probeEvery\": \(probeEvery), " : "") + "\"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
+                + "\"evalEvery\": \(evalEvery), " + (probeEvery > 0 ? "\"probeEvery\": \(probeEvery), " : "")
+                + (setUpSteps.map { "\"setUpSteps\": \($0), " } ?? "") + "\"sftSteps\": \(sftSteps), \"threadsPerRun\": 1}"),
         ]
     }
 

@@ -27,6 +27,7 @@ struct ExperimentRunner {
 
     var start: URL { folder.appendingPathComponent("start") }
     var policy: URL { start.appendingPathComponent("policy.safetensors") }
+    var setUp: URL { folder.appendingPathComponent("set-up.json") }
 
     /// Every run of the plan, seed by seed, each seed's configurations in order: a partly run experiment has
     /// every configuration on its first seeds rather than some configurations on every seed.
@@ -48,6 +49,7 @@ struct ExperimentRunner {
             output("experiment: the starting policy (vapo sft, \(plural(plan.sftSteps, "step")) on \(plan.task))")
             try Self.wait(for: try launch(plan.sftArguments(folder: start.path, threads: jobs), log: folder.appendingPathComponent("start.log")), log: "start.log")
         }
+        if let text = plan.setUpConfiguration { try text.write(to: setUp, atomically: true, encoding: .utf8) }
         let left = runs.filter { !manager.fileExists(atPath: $0.finished.path) }
         output("experiment: \(plural(runs.count, "run")), \(runs.count - left.count) finished before, \(left.count) to run, \(jobs) at a time")
         var queue = left[...]
@@ -87,7 +89,7 @@ struct ExperimentRunner {
             return ["train", "--resume", "--out", run.folder.path, "--threads", "1"]
         }
         if !contents.isEmpty { try manager.removeItem(at: run.folder) }
-        return try plan.trainArguments(run.configuration, seed: run.seed, policy: policy.path, folder: run.folder.path)
+        return try plan.trainArguments(run.configuration, seed: run.seed, policy: policy.path, folder: run.folder.path, setUp: setUp.path)
     }
 
     /// Starts this binary with `arguments`, its output appended to `log`.
@@ -137,8 +139,11 @@ enum ExperimentChildren {
         for slot in 0..<capacity where pids[slot] == pid { pids[slot] = 0 }
     }
 
-    /// Sends SIGTERM to every child still running (async-signal-safe: reads C memory and calls `kill`).
+    /// Sends SIGTERM to every child still running and waits for each to end, so that no child writes into a run
+    /// folder after the runner has exited (a runner started again right away would find its files). Async-signal-
+    /// safe: reads C memory and calls `kill` and `waitpid`.
     static func stopAll() {
         for slot in 0..<capacity where pids[slot] != 0 { kill(pids[slot], SIGTERM) }
+        for slot in 0..<capacity where pids[slot] != 0 { _ = waitpid(pids[slot], nil, 0) }
     }
 }
