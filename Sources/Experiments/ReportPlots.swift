@@ -11,6 +11,8 @@ struct PlottedMetric {
     var yRange: ClosedRange<Double>? = nil
     /// Whether the metric is written every step (then long curves are smoothed), not only at evaluations.
     var everyStep = true
+    /// Keys read at the steps where `key` is absent (one figure written under a key per phase).
+    var alsoKeys: [String] = []
 }
 
 extension ExperimentReport {
@@ -35,7 +37,11 @@ extension ExperimentReport {
             scale: 100)
         switch description.kind {
         case .ablation: return [accuracy, score, length, entropy, loss, explained, lambda, below, above]
-        case .valueBias: return [accuracy, length, score, loss, explained]
+        case .valueBias:
+            let bias = PlottedMetric(
+                file: "value-bias-during-rl", key: "critic_probe/start/bias", title: "Value bias during RL (all probed positions)",
+                yLabel: "mean V − V_MC (reward)", everyStep: false, alsoKeys: ["critic_probe/during/bias", "critic_probe/end/bias"])
+            return [accuracy, length, score, loss, explained, bias]
         }
     }
 
@@ -63,13 +69,17 @@ extension ExperimentReport {
         }
     }
 
-    /// The series of `key` for `configurations`: at each step, the mean over the finished seeds that report it,
-    /// and mean ± sd as the band when at least 2 do; smoothed over `window` steps. Configurations without the key
-    /// are left out.
-    func series(_ key: String, scale: Double, _ configurations: [String], window: Int = 1) -> [PlotSeries] {
+    /// The series of `keys` for `configurations`: at each step, the mean over the finished seeds that report it,
+    /// and mean ± sd as the band when at least 2 do; smoothed over `window` steps. At a step the first of `keys`
+    /// present is read. Configurations without any of the keys are left out.
+    func series(_ keys: [String], scale: Double, _ configurations: [String], window: Int = 1) -> [PlotSeries] {
         configurations.compactMap { configuration in
             let colorIndex = description.configurations.firstIndex(of: configuration) ?? 0
-            let perSeed = folder.finishedRuns(configuration).map { $0.metrics.series(key) }
+            let perSeed = folder.finishedRuns(configuration).map { run in
+                keys.reversed().reduce(into: [Int: Double]()) { byStep, key in
+                    for (step, value) in run.metrics.series(key) { byStep[step] = value }
+                }.sorted { $0.key < $1.key }.map { (step: $0.key, value: $0.value) }
+            }
             let steps = Set(perSeed.flatMap { $0.map(\.step) }).sorted()
             guard !steps.isEmpty else { return nil }
             let lookups = perSeed.map { Dictionary($0.map { ($0.step, $0.value) }, uniquingKeysWith: { $1 }) }
@@ -91,7 +101,7 @@ extension ExperimentReport {
         for metric in plottedMetrics() {
             for group in plotGroups() {
                 let window = metric.everyStep ? smoothingWindow : 1
-                let series = series(metric.key, scale: metric.scale, group.configurations, window: window)
+                let series = series([metric.key] + metric.alsoKeys, scale: metric.scale, group.configurations, window: window)
                 guard !series.isEmpty else { continue }
                 let note = Self.bandNote + (window > 1 ? " Both smoothed by a centred moving average over \(window) steps." : "")
                 let plot = LinePlot(

@@ -219,4 +219,29 @@ struct ReportCommandTests {
         #expect(parsed.all("polyline").map { $0.attributes["stroke"] } == [LinePlot.palette[0], LinePlot.palette[0]])
         #expect(parsed.all("polyline").map { $0.attributes["stroke-dasharray"] != nil } == [true, false])
     }
+
+    @Test("A value-bias folder's report plots the overall value bias against step from the probes' phases: the start probe's, every during probe's and the end probe's, one point each")
+    func valueBiasDuringRL() throws {
+        let folder = try Self.fixture()
+        defer { Self.remove(folder) }
+        let description = folder.appendingPathComponent("experiment.json")
+        let text = try String(contentsOf: description, encoding: .utf8).replacingOccurrences(of: "\"ablation\"", with: "\"value-bias\"")
+        try Data(text.utf8).write(to: description)
+        for seed in [0, 1] {
+            let metrics = folder.appendingPathComponent("runs/vapo/seed-\(seed)/metrics.jsonl")
+            let handle = try FileHandle(forWritingTo: metrics)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((
+                "{\"step\": 1, \"data\": {\"critic_probe/start/bias\": 0.5}}\n{\"step\": 2, \"data\": {\"critic_probe/during/bias\": 0.25}}\n"
+                + "{\"step\": 4, \"data\": {\"critic_probe/end/bias\": \(0.125 * Double(seed + 1))}}\n").utf8))
+            try handle.close()
+        }
+        _ = try Self.report(folder)
+        let report = try Self.text(folder, "report.md")
+        #expect(report.contains("![Value bias during RL (all probed positions)](plots/value-bias-during-rl.svg)"))
+        let parsed = try #require(SVGElements.parse(try Self.text(folder, "plots/value-bias-during-rl.svg")))
+        #expect(parsed.all("g", class: "legend-entry").compactMap { $0.attributes["data-series"] } == ["vapo"])
+        let points = try #require(parsed.all("polyline").first?.attributes["points"]).split(separator: " ")
+        #expect(points.count == 3, "steps 1, 2 and 4")
+    }
 }
