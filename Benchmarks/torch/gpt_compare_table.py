@@ -68,8 +68,8 @@ if rooflines:
         print(f"| {n} | {r['peak_gflops']:.1f} | {scaling} | " + " | ".join(f"{r['bandwidth_gbps'][l]:.1f}" for l in labels) + " |")
     print()
 if versions or skipped:
-    print("Peers: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
-          + "".join(f"; {peer} skipped: {reason}" for peer, reason in sorted(skipped.items())))
+    print("Peers: " + "; ".join([", ".join(f"{k} {v}" for k, v in sorted(versions.items()))] * bool(versions)
+                                + [f"{peer} skipped: {reason}" for peer, reason in sorted(skipped.items())]))
     print()
 
 
