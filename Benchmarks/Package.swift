@@ -11,11 +11,16 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The measured FMA peak and read bandwidth printed above the tables (built for this processor, as
+        // the root package's kernels are: without it, SIMD16 FMAs become libm calls).
+        .target(
+            name: "Roofline", dependencies: [.product(name: "Kernels", package: "VAPO")], path: "Sources/Roofline",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "native"])]),
         // OpenBLAS's C interface (Debian: `apt-get install libopenblas-dev`).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .executableTarget(
             name: "sgemm-compare",
-            dependencies: ["CBLAS", .product(name: "Kernels", package: "VAPO")],
+            dependencies: ["CBLAS", "Roofline", .product(name: "Kernels", package: "VAPO")],
             path: "Sources/sgemm-compare"),
         .executableTarget(
             name: "parallel-overhead",
@@ -25,7 +30,7 @@ let package = Package(
             name: "gpt-compare",
             dependencies: [
                 .product(name: "Autograd", package: "VAPO"), .product(name: "Checkpoints", package: "VAPO"),
-                .product(name: "Kernels", package: "VAPO"), .product(name: "Transformer", package: "VAPO"),
+                .product(name: "Kernels", package: "VAPO"), .product(name: "Transformer", package: "VAPO"), "Roofline",
             ],
             path: "Sources/gpt-compare"),
         .executableTarget(

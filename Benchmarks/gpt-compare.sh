@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Our GPT against eager PyTorch on the CPU, side by side (Benchmarks/README.md, "gpt-compare"): builds our
-# side in release, checks that both sides compute the same function, then for 1 and 2 threads and each
-# workload runs the two sides alternately for several rounds (so machine noise hits both) and prints a
-# Markdown table. Without an importable torch it runs our side alone and exits 0.
+# Our GPT against its peers on the CPU, side by side (Benchmarks/README.md, "gpt-compare"): builds our side in
+# release, measures the machine's roofline (FMA peak and read bandwidths, per thread count), checks that every
+# peer computes the same function, then for each thread count and workload runs the sides one after another
+# for several rounds (rotating which goes first, so machine noise hits all) and prints the Markdown tables.
+# Peers, each skipped with a message when it cannot run: eager PyTorch (torch/gpt_compare.py), torch.compile
+# of the train step (the same file, --compile; needs a C++ compiler), jax.jit of the train step and of a
+# lax.scan sampler (jax/gpt_compare_jax.py). With none of them it runs our side alone.
 #
 #     Benchmarks/gpt-compare.sh [--rounds N] [--threads "1 2"] [--workloads "train sample64 sample512"]
 #
-# PYTHON names the interpreter that has torch (default python3).
+# PYTHON names the interpreter that has torch and jax (default python3).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,7 +26,9 @@ while [ $# -gt 0 ]; do
 done
 python="${PYTHON:-python3}"
 
-# Untimed and timed runs per process, per workload: each process takes a few seconds on either side.
+# Untimed and timed runs per process, per workload: each process takes a few seconds on either side. The
+# compiled peers' first runs compile (torch.compile: forward, backward and the optimizer step; jax.jit: the
+# step or the whole scan), so they get one more untimed run.
 declare -A warmup=([train]=1 [sample64]=1 [sample512]=1)
 declare -A repeats=([train]=3 [sample64]=3 [sample512]=2)
 
@@ -31,21 +36,37 @@ swift build -c release --product gpt-compare
 ours=.build/release/gpt-compare
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+results="$work/results.jsonl"
+table() { "$python" torch/gpt_compare_table.py "$@"; }
 
-run_ours() {  # threads workload
-    VAPO_THREADS="$1" "$ours" --workload "$2" --threads "$1" --warmup "${warmup[$2]}" --repeats "${repeats[$2]}"
+run_side() {  # side threads workload
+    local side="$1" n="$2" w="$3"
+    case "$side" in
+        ours) VAPO_THREADS="$n" "$ours" --workload "$w" --threads "$n" --warmup "${warmup[$w]}" --repeats "${repeats[$w]}" ;;
+        pytorch) OMP_NUM_THREADS="$n" MKL_NUM_THREADS="$n" "$python" torch/gpt_compare.py --workload "$w" --threads "$n" \
+            --warmup "${warmup[$w]}" --repeats "${repeats[$w]}" --weights "$work/check" ;;
+        torch.compile) [ "$w" = train ] || return 0
+            OMP_NUM_THREADS="$n" MKL_NUM_THREADS="$n" "$python" torch/gpt_compare.py --compile --workload "$w" --threads "$n" \
+            --warmup $(( warmup[$w] + 1 )) --repeats "${repeats[$w]}" --weights "$work/check" ;;
+        jax) JAX_PLATFORMS=cpu "$python" jax/gpt_compare_jax.py --workload "$w" --threads "$n" \
+            --warmup $(( warmup[$w] + 1 )) --repeats "${repeats[$w]}" --weights "$work/check" ;;
+    esac
 }
-run_torch() {  # threads workload
-    OMP_NUM_THREADS="$1" MKL_NUM_THREADS="$1" "$python" torch/gpt_compare.py --workload "$2" --threads "$1" \
-        --warmup "${warmup[$2]}" --repeats "${repeats[$2]}" --weights "$work/check"
+skip() {  # peer reason
+    echo "$1 skipped: $2"
+    printf '{"side": "skipped", "peer": "%s", "reason": "%s"}\n' "$1" "$2" >> "$results"
 }
 
-# From /, so that this directory's torch/ folder cannot pass for the package.
-if ! (cd / && "$python" -c "import torch.nn") 2>/dev/null; then
-    echo "torch not importable: skipping the PyTorch comparison"
-    for n in $threads; do for w in $workloads; do run_ours "$n" "$w"; done; done
-    exit 0
+# Which peers can run (from /, so that this directory's torch/ and jax/ folders cannot pass for the packages).
+sides="ours"
+if (cd / && "$python" -c "import torch.nn") 2>/dev/null; then
+    sides="$sides pytorch"
+    if command -v c++ >/dev/null || command -v g++ >/dev/null; then sides="$sides torch.compile"
+    else skip torch.compile "no C++ compiler (inductor needs one on the CPU)"; fi
+else
+    skip pytorch "torch not importable"; skip torch.compile "torch not importable"
 fi
+if (cd / && "$python" -c "import jax") 2>/dev/null; then sides="$sides jax"; else skip jax "jax not importable"; fi
 
 # Percent of all processors busy over the next 2 s (from /proc/stat), i.e. what other processes take.
 cpu_busy() {
@@ -56,7 +77,7 @@ cpu_busy() {
     echo $(( 100 * (total - idle) / (total > 0 ? total : 1) ))
 }
 
-echo "torch $(cd / && "$python" -c "import torch; print(torch.__version__)"); $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sides: $sides; $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 busy=$(cpu_busy)
 echo "processors busy before the rounds: ${busy}%"
 # PyTorch's OpenMP threads wait for each other at every op: when another process holds a core, its 2-thread
@@ -64,19 +85,27 @@ echo "processors busy before the rounds: ${busy}%"
 if ((busy > 10)); then
     echo "warning: other processes are using the processors: the ratios are not reliable, least of all at 2 threads"
 fi
+for n in $threads; do "$ours" --roofline --threads "$n" | tee -a "$results" | table --progress; done
 "$ours" --export-weights "$work/check"
-"$python" torch/gpt_compare.py --check "$work/check"
+for side in $sides; do
+    case "$side" in
+        pytorch) "$python" torch/gpt_compare.py --check "$work/check" ;;
+        torch.compile) "$python" torch/gpt_compare.py --compile --check "$work/check" ;;
+        jax) JAX_PLATFORMS=cpu "$python" jax/gpt_compare_jax.py --check "$work/check" ;;
+    esac
+done
 
-results="$work/results.jsonl"
+read -ra order <<< "$sides"
 for n in $threads; do
     for w in $workloads; do
         for ((r = 0; r < rounds; r++)); do
-            # Alternate which side goes first, so that neither always follows the other's heat or cache.
-            if ((r % 2 == 0)); then run_ours "$n" "$w"; run_torch "$n" "$w"; else run_torch "$n" "$w"; run_ours "$n" "$w"; fi |
-                tee -a "$results" | "$python" torch/gpt_compare_table.py --progress
+            # Rotate which side goes first, so that none always follows another's heat or cache.
+            for ((i = 0; i < ${#order[@]}; i++)); do
+                run_side "${order[(i + r) % ${#order[@]}]}" "$n" "$w"
+            done | tee -a "$results" | table --progress
         done
     done
 done
 echo "processors busy after the rounds: $(cpu_busy)%; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-"$python" torch/gpt_compare_table.py "$results"
+table "$results"

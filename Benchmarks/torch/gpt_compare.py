@@ -4,13 +4,17 @@ executable `gpt-compare`, with the same flags and output).
 The same architecture as Sources/Transformer (Specs/model.md), written as a competent user writes eager
 PyTorch (nanoGPT style): nn.Linear layers, F.scaled_dot_product_attention(is_causal=True) for training,
 torch.optim.AdamW, and sampling under torch.inference_mode() with a preallocated per-layer KV cache and
-torch.multinomial on the softmax. No torch.compile: the comparison is against eager mode.
+torch.multinomial on the softmax. With `--compile`, the train step as torch.compile makes it: the model
+(forward and, through AOTAutograd, backward) and the optimizer's step each `torch.compile`d with the default
+inductor backend (a C++ compiler is needed on the CPU); the check then runs the compiled step too.
+Sampling is not compiled: its cache slices grow by one position per step, a new shape each time.
 
     python3 gpt_compare.py --workload train|sample64|sample512 [--repeats N] [--warmup N] [--threads N]
                            [--weights DIR]
     python3 gpt_compare.py --check DIR     (the same-function check against `gpt-compare --export-weights DIR`)
+    python3 gpt_compare.py --compile --workload train ... | --compile --check DIR
 
-Prints one JSON line per timed workload (the fields of ours, with "side": "pytorch").
+Prints one JSON line per timed workload (the fields of ours, with "side": "pytorch" or "torch.compile").
 """
 
 import argparse
@@ -36,7 +40,10 @@ parser.add_argument("--threads", type=int, help="torch.set_num_threads (default:
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--weights", help="load weights.safetensors from DIR (else nanoGPT's initialisation)")
 parser.add_argument("--check", metavar="DIR", help="check the loss against `gpt-compare --export-weights DIR`, then exit")
+parser.add_argument("--compile", action="store_true", help="torch.compile the train step (train workload and --check)")
 arguments = parser.parse_args()
+if arguments.compile and arguments.workload != "train" and not arguments.check:
+    parser.error(f"--compile times the train step only, not --workload {arguments.workload}")
 
 # The OpenMP and MKL pools read these when torch is imported.
 if arguments.threads is not None:
@@ -177,12 +184,29 @@ def load_our_weights(model, directory, file="weights.safetensors"):
 
 
 def train_step(model, optimizer, inputs, targets):
-    logits = model(inputs)
+    logits = compiled(model)(inputs)
     loss = F.cross_entropy(logits.view(-1, VOCABULARY), targets.view(-1))
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
-    optimizer.step()
+    optimizer_step(optimizer)()
     return loss.item()
+
+
+_compiled = {}
+
+
+def compiled(model):
+    """The model itself, or with --compile its torch.compile'd module (one per model)."""
+    if not arguments.compile:
+        return model
+    return _compiled.setdefault(id(model), torch.compile(model))
+
+
+def optimizer_step(optimizer):
+    """optimizer.step, or with --compile the compiled function that calls it (one per optimizer)."""
+    if not arguments.compile:
+        return optimizer.step
+    return _compiled.setdefault(id(optimizer), torch.compile(lambda: optimizer.step()))
 
 
 def make_optimizer(model):
@@ -236,7 +260,7 @@ def check(directory):
 
     def close(what, error, bound):
         results.append(error <= bound)
-        print(f"same-function check: {what}: relative difference {error:.1e} (bound {bound:g}) "
+        print(f"same-function check{' (torch.compile)' if arguments.compile else ''}: {what}: relative difference {error:.1e} (bound {bound:g}) "
               f"{'ok' if error <= bound else 'FAILED'}")
 
     def norm_error(theirs, ours):
@@ -245,7 +269,7 @@ def check(directory):
     random = GPT()
     load_our_weights(random, directory, "weights-random.safetensors")
     with torch.no_grad():
-        logits = random(inputs)
+        logits = compiled(random)(inputs)
     close("logits of our order-1 random weights", norm_error(logits, read_safetensors(os.path.join(directory, "logits-random.safetensors"))["logits"]), 1e-5)
     close("PyTorch's KV-cache logits against its full forward", norm_error(cached_logits(random, inputs[:8]), logits[:8]), 1e-5)
 
@@ -288,7 +312,7 @@ def main():
             seconds.append(elapsed)
     rates = [tokens_per_run / s for s in seconds]
     print(json.dumps({
-        "side": "pytorch", "workload": arguments.workload, "threads": torch.get_num_threads(),
+        "side": "torch.compile" if arguments.compile else "pytorch", "workload": arguments.workload, "threads": torch.get_num_threads(),
         "tokens_per_run": tokens_per_run, "warmup": arguments.warmup, "repeats": arguments.repeats,
         "seconds": seconds, "median_tokens_per_second": statistics.median(rates),
         "min_tokens_per_second": min(rates), "max_tokens_per_second": max(rates), "torch": torch.__version__,

@@ -72,6 +72,15 @@ public struct MetricKey: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let generationSeconds = MetricKey(rawValue: "timing_s/gen")
     public static let updateSeconds = MetricKey(rawValue: "timing_s/update")
     public static let stepSeconds = MetricKey(rawValue: "timing_s/step")
+    /// The phases of a step: `gen` = `sample` (drawing and filtering the groups) + `score` (the rollout's
+    /// log-probabilities, values and reference terms); `update` = `advantages` (Monte-Carlo values included)
+    /// + `critic_update` + `actor_update` (+ bookkeeping); `step` = `gen` + `update` + `eval`.
+    public static let samplingSeconds = MetricKey(rawValue: "timing_s/sample")
+    public static let scoringSeconds = MetricKey(rawValue: "timing_s/score")
+    public static let advantageSeconds = MetricKey(rawValue: "timing_s/advantages")
+    public static let criticUpdateSeconds = MetricKey(rawValue: "timing_s/critic_update")
+    public static let actorUpdateSeconds = MetricKey(rawValue: "timing_s/actor_update")
+    public static let evaluationSeconds = MetricKey(rawValue: "timing_s/eval")
     public static let throughput = MetricKey(rawValue: "perf/throughput")
 
     // MARK: The critic probe of `vapo train`, as RL starts and as it ends

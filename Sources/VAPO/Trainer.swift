@@ -124,12 +124,15 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         let start = clock.now
         let c = configuration
         let collected = try collectGroups()
+        let sampled = clock.now
         var rollout = Rollout<Scalar>(
             responses: collected.groups.flatMap { $0 }, samplesPerGroup: recipe.sampling.samplesPerPrompt, overlongFiltering: recipe.overlongFiltering)
         rollout.score(policy: policy, critic: critic, reference: reference, chunkSize: c.microBatchSize, temperature: Scalar(c.temperature))
         let generated = clock.now
         var metrics = RolloutMetrics.of(rollout, collected: collected, configuration: c)
         lastRollout = (rollout, nil)
+        // The update's phases (wall clock only; 0 for a phase that did not run: no responses, no critic).
+        var phases = (advantages: Duration.zero, critic: Duration.zero, actor: Duration.zero)
         if rollout.count > 0 {
             let states = recipe.advantageEstimator.monteCarloStates(of: rollout)
             let monteCarlo = try states.map { boundaries throws(TrainingError) in
@@ -147,11 +150,16 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
             let orders = epochMiniBatches(
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "rl/minibatches").child(completedSteps))
+            let estimated = clock.now
+            phases.advantages = estimated - generated
             if let returns = estimate.returns {
                 let site = FaultSite(component: .critic, step: completedSteps + 1)
                 metrics.merge(try updateCritic(rollout: rollout, returns: returns, orders: orders, site: site), uniquingKeysWith: { $1 })
+                phases.critic = clock.now - estimated
             }
+            let actorStart = clock.now
             metrics.merge(try updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
+            phases.actor = clock.now - actorStart
         }
         if critic != nil { criticScheduleStep += 1 }
         if completedSteps == 0 { metrics.merge(preparedSummary, uniquingKeysWith: { $1 }) }
@@ -162,6 +170,12 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
         metrics[.generationSeconds] = seconds(generated - start)
         metrics[.updateSeconds] = seconds(updated - generated)
         metrics[.stepSeconds] = seconds(end - start)
+        metrics[.samplingSeconds] = seconds(sampled - start)
+        metrics[.scoringSeconds] = seconds(generated - sampled)
+        metrics[.advantageSeconds] = seconds(phases.advantages)
+        metrics[.criticUpdateSeconds] = seconds(phases.critic)
+        metrics[.actorUpdateSeconds] = seconds(phases.actor)
+        metrics[.evaluationSeconds] = seconds(end - updated)
         let tokens = rollout.responses.reduce(0) { $0 + $1.promptTokens.count + $1.responseTokens.count }
         metrics[.throughput] = Double(tokens) / max(seconds(updated - start), 1e-9)
         return metrics

@@ -4,6 +4,7 @@
 //
 //     gpt-compare --workload train|sample64|sample512 [--repeats N] [--warmup N] [--threads N] [--seed N] [--cpu-time]
 //     gpt-compare --export-weights DIR      (writes the same-function check's weights, batch and losses)
+//     gpt-compare --roofline [--threads N]  (the FMA peak and read bandwidths at N threads, one JSON line)
 //
 // Threads: `--threads N`, else `VAPO_THREADS`, else every processor. `--cpu-time` times each run by the
 // process's CPU time instead of the wall clock: on one thread, while another job shares the machine, that
@@ -11,6 +12,7 @@
 
 import Foundation
 import Kernels
+import Roofline
 import Transformer
 
 var workload = Workload.train
@@ -19,9 +21,10 @@ var warmup = 1
 var seed: UInt64 = 1
 var exportDirectory: String?
 var cpuTime = false
+var rooflineOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 func usage() -> Never {
-    print("usage: gpt-compare --workload train|sample64|sample512 [--repeats N] [--warmup N] [--threads N] [--seed N] [--cpu-time] | --export-weights DIR")
+    print("usage: gpt-compare --workload train|sample64|sample512 [--repeats N] [--warmup N] [--threads N] [--seed N] [--cpu-time] | --export-weights DIR | --roofline [--threads N]")
     exit(2)
 }
 /// The next argument, parsed; a missing or malformed value prints the usage.
@@ -38,10 +41,16 @@ while let argument = arguments.next() {
     case "--seed": seed = value { UInt64($0) }
     case "--export-weights": exportDirectory = value { $0 }
     case "--cpu-time": cpuTime = true
+    case "--roofline": rooflineOnly = true
     default: usage()
     }
 }
 guard repeats >= 1, warmup >= 0 else { usage() }
+
+if rooflineOnly {
+    printRooflineJSON(threads: Parallel.threadCount)
+    exit(0)
+}
 
 let model = try GPT<Float>(configuration: Workload.configuration, head: .languageModel, stream: RandomStream(seed: seed, name: "gpt-compare.model"))
 let rows = trainingRows(seed: seed)
@@ -88,6 +97,7 @@ let median = rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count 
 let result: [String: Any] = [
     "side": "ours", "workload": workload.rawValue, "threads": Parallel.threadCount, "clock": cpuTime ? "cpu" : "wall",
     "tokens_per_run": workload.tokensPerRun, "warmup": warmup, "repeats": repeats, "seconds": seconds,
-    "median_tokens_per_second": median, "min_tokens_per_second": rates.first!, "max_tokens_per_second": rates.last!,
+    "median_tokens_per_second": median, "flops_per_token": workload.flopsPerToken,
+    "bytes_per_token": workload.bytesPerToken(parameters: model.parameters.reduce(0) { $0 + $1.count }) as Any, "min_tokens_per_second": rates.first!, "max_tokens_per_second": rates.last!,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))

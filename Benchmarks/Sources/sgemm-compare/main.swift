@@ -4,13 +4,15 @@
 // B stored n×k) is timed once per round, ours and BLAS back to back in alternating order, each after an
 // untimed warm-up call; the rounds go over all configurations in turn, so each configuration's samples are
 // spread over the whole run and the best of them catches the moments when the shared machine was idle.
-// Prints a Markdown table of the best times.
+// Prints the processor and its measured roofline (FMA peak and read bandwidth at each thread count, on our
+// own thread pool), then a Markdown table of the best times, with ours as a fraction of that peak.
 //
 //     swift run -c release sgemm-compare [--rounds N] [--threads 1,2] [--shape TEXT] [--thread-cpu-time]
 
 import CBLAS
 import Glibc
 import Kernels
+import Roofline
 
 struct Shape { let name: String, m: Int, n: Int, k: Int }
 enum Form: String, CaseIterable { case NN, TN, NT }
@@ -46,14 +48,6 @@ func seconds() -> Double {
     var time = timespec()
     clock_gettime(clock, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-/// `value` with `digits` decimals (no Foundation needed).
-func fixed(_ value: Double, _ digits: Int) -> String {
-    let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
-    let scaled = Int((value * scale).rounded())
-    let (whole, fraction) = scaled.quotientAndRemainder(dividingBy: Int(scale))
-    return digits == 0 ? "\(whole)" : "\(whole)." + String(String(fraction + Int(scale)).dropFirst())
 }
 
 /// Deterministic operands in [-1, 1).
@@ -119,14 +113,21 @@ for shape in shapes where shapeFilter.map({ shape.name.contains($0) }) ?? true {
     }
 }
 
+// Before the rounds, so that the probes run on the same machine state as the table.
+let roofline = Roofline(threadCounts: threadCounts)
+for line in roofline.markdown { print(line) }
+print()
+
 for round in 0..<rounds {
     for configuration in configurations { configuration.sample(oursFirst: round % 2 == 0) }
 }
 
-print("| shape (m×k · k×n) | form | threads | ours GFLOP/s | OpenBLAS GFLOP/s | ours/BLAS | ours 2t/1t |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+print("| shape (m×k · k×n) | form | threads | ours GFLOP/s | ours % of peak | OpenBLAS GFLOP/s | ours/BLAS | ours 2t/1t |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 var worstRatio = Double.infinity
 var singleThread: [String: Double] = [:]
+/// The least 2t/1t over the bar shapes (all but the decoding step's 64-row product).
+var worstSpeedUp: Double?
 var firstResult: [String: [Float]] = [:]
 for c in configurations {
     let key = "\(c.shape.name) \(c.form)"
@@ -139,6 +140,13 @@ for c in configurations {
     let ours = c.flops / c.best.ours * 1e-9, blas = c.flops / c.best.blas * 1e-9
     if c.threads == 1 { singleThread[key] = ours; worstRatio = min(worstRatio, ours / blas) }
     let speedUp = c.threads > 1 ? singleThread[key].map { fixed(ours / $0, 2) } ?? "" : ""
-    print("| \(c.shape.name) | \(c.form) | \(c.threads) | \(fixed(ours, 1)) | \(fixed(blas, 1)) | \(fixed(ours / blas, 2)) | \(speedUp) |")
+    if c.threads == 2, c.shape.m > 64, let one = singleThread[key] { worstSpeedUp = min(worstSpeedUp ?? .infinity, ours / one) }
+    let peak = roofline.peakGigaflops[c.threads].map { fixed(100 * ours / $0, 0) } ?? ""
+    print("| \(c.shape.name) | \(c.form) | \(c.threads) | \(fixed(ours, 1)) | \(peak) | \(fixed(blas, 1)) | \(fixed(ours / blas, 2)) | \(speedUp) |")
 }
 if threadCounts.contains(1) { print("\nworst single-thread ratio ours/BLAS: \(fixed(worstRatio, 2))") }
+// Issue 20's bar: 2 threads ≥ 1.8× our 1 thread wherever the FMA peak doubles in the same run.
+if let one = roofline.peakGigaflops[1], let two = roofline.peakGigaflops[2], let worst = worstSpeedUp {
+    print("FMA peak 2t/1t: \(fixed(two / one, 2)); worst ours 2t/1t on the bar shapes: \(fixed(worst, 2))"
+          + (two / one >= 1.9 ? (worst >= 1.8 ? " (bar 1.8: pass)" : " (bar 1.8: FAIL)") : " (the peak does not double: no bar)"))
+}
