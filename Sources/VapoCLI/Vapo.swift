@@ -17,7 +17,7 @@ struct Vapo: ParsableCommand {
         version: Version.text,
         subcommands: [
             DemoCommand.self, SFTCommand.self, EvalCommand.self, TrainCommand.self, PresetsCommand.self, SampleCommand.self, ProbeCriticCommand.self,
-            ExperimentCommand.self, ReportCommand.self,
+            ExperimentCommand.self, ReportCommand.self, ExportCommand.self,
         ])
 
     /// Parses the command line and runs the command. Help and the version print as ArgumentParser prints
