@@ -36,6 +36,10 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the held-out problems and of the samples.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: threadsHelp) var threads: Int?
     @Flag(help: "One JSON object a line: problem, sample, prompt, response, stop, correct, reward.") var json = false
+    @Flag(help: "With --json: each response token's log-probability under the sampling temperature (at temperature 0, under the raw logits), as logprobs.content[k] = {token, logprob, top_logprobs}, OpenAI's and vLLM's shape.")
+    var logprobs = false
+    @Option(parsing: .unconditional, help: "With --logprobs: the most likely tokens at each response position, listed in top_logprobs (0...\(ResponseLogProbabilities.maximumTop)). (default: 0)")
+    var topLogprobs: Int?
 
     /// The most responses one command samples, problems × samples: 100,000 sequences of at most the model's
     /// context, under 100 MB of tokens for the tasks' context of 128.
@@ -66,6 +70,13 @@ struct SampleCommand: ParsableCommand {
         if let maxNewTokens, maxNewTokens < 1 { throw CommandError("--max-new-tokens is \(maxNewTokens); allowed: 1 or more") }
         if let threads, !(1...Parallel.maximumThreadCount).contains(threads) {
             throw CommandError("--threads is \(threads); allowed: 1...\(Parallel.maximumThreadCount)")
+        }
+        if logprobs, !json { throw CommandError("--logprobs was given without --json; allowed: --logprobs with --json") }
+        if let topLogprobs {
+            guard logprobs else { throw CommandError("--top-logprobs was given without --logprobs; allowed: --top-logprobs with --logprobs") }
+            guard (0...ResponseLogProbabilities.maximumTop).contains(topLogprobs) else {
+                throw CommandError("--top-logprobs is \(topLogprobs); allowed: 0...\(ResponseLogProbabilities.maximumTop)")
+            }
         }
     }
 
@@ -119,7 +130,12 @@ struct SampleCommand: ParsableCommand {
                 return SampleLine(
                     problem: index / samples, sample: index % samples, prompt: queries[index / samples].text,
                     response: Self.text(sequences[index].tokens), stop: sequences[index].stop.rawValue, correct: verdict,
-                    reward: verdict.map { $0 ? trained.rewards.correct : trained.rewards.incorrect }
+                    reward: verdict.map { $0 ? trained.rewards.correct : trained.rewards.incorrect },
+                    logprobs: logprobs
+                        ? ResponseLogProbabilities(
+                            policy: policy, prompt: tokens[index / samples], response: sequences[index].tokens, temperature: temperature,
+                            top: topLogprobs ?? 0)
+                        : nil
                 ).json
             }
         }
@@ -183,14 +199,16 @@ struct TrainedFor {
     }
 }
 
-/// One `--json` line. `correct` and `reward` are null when the prompt is not a problem of the task.
+/// One `--json` line. `correct` and `reward` are null when the prompt is not a problem of the task; `logprobs`
+/// is there only with `--logprobs`.
 struct SampleLine: Encodable {
     var problem: Int, sample: Int
     var prompt: String, response: String, stop: String
     var correct: Bool?
     var reward: Double?
+    var logprobs: ResponseLogProbabilities? = nil
 
-    enum CodingKeys: String, CodingKey { case problem, sample, prompt, response, stop, correct, reward }
+    enum CodingKeys: String, CodingKey { case problem, sample, prompt, response, stop, correct, reward, logprobs }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -201,6 +219,7 @@ struct SampleLine: Encodable {
         try container.encode(stop, forKey: .stop)
         try container.encode(correct, forKey: .correct)
         try container.encode(reward, forKey: .reward)
+        try container.encodeIfPresent(logprobs, forKey: .logprobs)
     }
 
     /// The line: sorted keys, so the same sample is the same bytes; `/` (a countdown operator) unescaped.
