@@ -86,6 +86,9 @@ public struct RunRecord: Sendable {
     /// finished.json's wall seconds and steps; nil while the run is unfinished.
     public let seconds: Double?
     public let finishedSteps: Int?
+    /// Whether its log (`runs/<configuration>/seed-<seed>.log`, which the runner appends to) shows that the run was
+    /// stopped and carried on with `vapo train --resume`: its `seconds` then time only the last segment.
+    public let resumed: Bool
     /// Where the run stands when it is not finished: "not started" or "unfinished".
     public var isFinished: Bool { seconds != nil }
     /// The folder relative to RUN_DIR.
@@ -128,7 +131,7 @@ public struct ExperimentFolder: Sendable {
                 let metricsURL = folder.appendingPathComponent("metrics.jsonl"), finishedURL = folder.appendingPathComponent("finished.json")
                 guard manager.fileExists(atPath: finishedURL.path) else {
                     let metrics = (try? MetricsFile.read(metricsURL, lenient: true)) ?? []
-                    runs.append(RunRecord(configuration: configuration, seed: seed, metrics: metrics, seconds: nil, finishedSteps: nil))
+                    runs.append(RunRecord(configuration: configuration, seed: seed, metrics: metrics, seconds: nil, finishedSteps: nil, resumed: false))
                     continue
                 }
                 let (seconds, steps) = try finished(finishedURL)
@@ -136,10 +139,18 @@ public struct ExperimentFolder: Sendable {
                     throw ExperimentError("\(metricsURL.path): missing, though \(finishedURL.lastPathComponent) says the run finished")
                 }
                 let metrics = try MetricsFile.read(metricsURL)
-                runs.append(RunRecord(configuration: configuration, seed: seed, metrics: metrics, seconds: seconds, finishedSteps: steps))
+                let log = folder.deletingLastPathComponent().appendingPathComponent("seed-\(seed).log")
+                runs.append(RunRecord(configuration: configuration, seed: seed, metrics: metrics, seconds: seconds, finishedSteps: steps, resumed: wasResumed(log)))
             }
         }
         return ExperimentFolder(description: description, runs: runs)
+    }
+
+    /// Whether a run's log holds the line `vapo train --resume` prints first ("resuming <folder> from <checkpoint>");
+    /// a missing log (a hand-made folder) means not resumed.
+    static func wasResumed(_ log: URL) -> Bool {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.hasPrefix("resuming ") }
     }
 
     /// finished.json's {"seconds": number ≥ 0, "steps": integer ≥ 0}.

@@ -45,11 +45,18 @@ extension ExperimentReport {
         }
         let finished = folder.runs.filter(\.isFinished)
         lines.append("- Runs finished: \(finished.count) of \(folder.runs.count)")
-        if let longest = finished.max(by: { ($0.seconds!, $1.path) < ($1.seconds!, $0.path) }) {
-            let total = finished.reduce(0) { $0 + $1.seconds! }
-            lines.append("- Wall time: \(Self.duration(total)) summed over the finished runs; the longest, `\(longest.path)`, \(Self.duration(longest.seconds!))")
+        let whole = finished.filter { !$0.resumed }, resumed = finished.filter(\.resumed)
+        if let longest = whole.max(by: { ($0.seconds!, $1.path) < ($1.seconds!, $0.path) }) {
+            let total = whole.reduce(0) { $0 + $1.seconds! }
+            let runs = resumed.isEmpty ? "the finished runs" : "the \(whole.count) finished runs that ran without a stop"
+            lines.append("- Wall time: \(Self.duration(total)) summed over \(runs); the longest, `\(longest.path)`, \(Self.duration(longest.seconds!))")
         } else {
-            lines.append("- Wall time: no run has finished")
+            lines.append("- Wall time: no run has finished without a stop")
+        }
+        if !resumed.isEmpty {
+            // A resumed run's finished.json times only its last segment; the earlier ones went untimed.
+            let total = resumed.reduce(0) { $0 + $1.seconds! }
+            lines.append("- Resumed runs: \(resumed.count), stopped and carried on with `vapo train --resume`; only their last segments are timed (\(Self.duration(total)) summed), so the wall time above leaves them out")
         }
         return lines
     }
@@ -199,7 +206,7 @@ extension ExperimentReport {
         lines.append("| --- | --- | ---: | ---: |")
         for run in folder.runs {
             if run.isFinished {
-                lines.append("| `\(run.path)` | finished | \(run.finishedSteps!) | \(Self.duration(run.seconds!)) |")
+                lines.append("| `\(run.path)` | finished\(run.resumed ? " (resumed)" : "") | \(run.finishedSteps!) | \(run.resumed ? "last segment " : "")\(Self.duration(run.seconds!)) |")
             } else if let last = run.metrics.map(\.step).max() {
                 lines.append("| `\(run.path)` | unfinished (left out) | \(last) of \(description.steps) | – |")
             } else {

@@ -74,7 +74,8 @@ public struct ExperimentReport {
 
     /// Seconds as "1234 s (0:20:34)".
     static func duration(_ seconds: Double) -> String {
+        // One rounding (half away from zero) for both forms: "%.0f" rounds half to even, so 48.5 s read "48 s (0:00:49)".
         let whole = Int(seconds.rounded())
-        return String(format: "%.0f s (%d:%02d:%02d)", seconds, whole / 3600, whole / 60 % 60, whole % 60)
+        return String(format: "%d s (%d:%02d:%02d)", whole, whole / 3600, whole / 60 % 60, whole % 60)
     }
 }

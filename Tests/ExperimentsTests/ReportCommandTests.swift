@@ -66,6 +66,23 @@ struct ReportCommandTests {
         #expect(report.contains("`steps` 4, `samplesPerPrompt` 4, `evalEvery` 2"))
     }
 
+    @Test("A run whose log shows a resume (\"resuming … from …\") is marked resumed: its finished.json times only the last segment, so the wall time sums the runs that ran without a stop and names the resumed ones apart")
+    func resumedRunsAreTimedApart() throws {
+        let folder = try Self.fixture()
+        defer { Self.remove(folder) }
+        // dapo seed 1 (9 s in finished.json) was stopped and carried on, as the runner's log of it shows.
+        let log = "vapo train: dapo on addition\nvapo train stopped by a signal\nresuming \(folder.path)/runs/dapo/seed-1 from checkpoint-step-2.safetensors\n"
+        try log.write(to: folder.appendingPathComponent("runs/dapo/seed-1.log"), atomically: true, encoding: .utf8)
+        // A log without the line changes nothing.
+        try "vapo train: dapo on addition\n".write(to: folder.appendingPathComponent("runs/dapo/seed-0.log"), atomically: true, encoding: .utf8)
+        _ = try Self.report(folder)
+        let report = try Self.text(folder, "report.md")
+        #expect(report.contains("- Wall time: 49 s (0:00:49) summed over the 5 finished runs that ran without a stop; the longest, `runs/vapo/seed-1`, 12 s (0:00:12)"))
+        #expect(report.contains("- Resumed runs: 1, stopped and carried on with `vapo train --resume`; only their last segments are timed (9 s (0:00:09) summed), so the wall time above leaves them out"))
+        #expect(report.contains("| `runs/dapo/seed-1` | finished (resumed) | 4 | last segment 9 s (0:00:09) |"))
+        #expect(report.contains("| `runs/dapo/seed-0` | finished | 4 | 8 s (0:00:08) |"))
+    }
+
     @Test("The claims carry the verdicts the rule gives on the fixture's numbers: VAPO beats DAPO on final accuracy (reproduced), on late entropy the paper's direction is contradicted, and one finished seed of an ablation leaves its claim inconclusive")
     func verdicts() throws {
         let folder = try Self.fixture()
