@@ -72,7 +72,7 @@ extension ExperimentReport {
         lines.append("| --- | ---: | ---: | --- | ---: | ---: |")
         for configuration in description.configurations {
             let runs = folder.finishedRuns(configuration)
-            let perSeed = runs.compactMap { run in final.value(run).map { "\(run.seed): \(final.format($0))" } }.joined(separator: ", ")
+            let perSeed = Self.perSeed(final, runs)
             let paper = PaperTable.aime2024[configuration].map(Self.number) ?? ""
             lines.append("| `\(configuration)` | \(paper) | \(final.summary(values(final, configuration))) | \(perSeed.isEmpty ? "–" : perSeed) | "
                 + "\(auc.summary(values(auc, configuration))) | \(runs.count) of \(description.seeds.count) |")
@@ -129,7 +129,7 @@ extension ExperimentReport {
         lines.append("| --- | ---: | --- | ---: | ---: | ---: |")
         for configuration in description.configurations {
             let runs = folder.finishedRuns(configuration)
-            let perSeed = runs.compactMap { run in final.value(run).map { "\(run.seed): \(final.format($0))" } }.joined(separator: ", ")
+            let perSeed = Self.perSeed(final, runs)
             lines.append("| `\(configuration)` | \(final.summary(values(final, configuration))) | \(perSeed.isEmpty ? "–" : perSeed) | "
                 + "\(auc.summary(values(auc, configuration))) | \(length.summary(values(length, configuration))) | \(runs.count) of \(description.seeds.count) |")
         }
@@ -198,6 +198,11 @@ extension ExperimentReport {
     static func bucketStart(_ label: String) -> Double? {
         if label.hasPrefix(">=") { return Double(label.dropFirst(2)) }
         return label.split(separator: "-").first.flatMap { Double($0) }
+    }
+
+    /// A measure's value on each run, "seed: value", runs in order (empty when none has it).
+    static func perSeed(_ measure: Measure, _ runs: [RunRecord]) -> String {
+        runs.compactMap { run in measure.value(run).map { "\(run.seed): \(measure.format($0))" } }.joined(separator: ", ")
     }
 
     func runLines() -> [String] {

@@ -48,8 +48,11 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         guard !checkpoint.isEmpty else { throw CommandError("--checkpoint is empty; allowed: a checkpoint file") }
         guard let chosen = ExportFormat(rawValue: format) else { throw formatError }
-        if chosen == .hf, out?.isEmpty ?? true { throw CommandError("--out is missing or empty; allowed with --format hf: a new directory or an empty one") }
+        if chosen == .hf, out?.isEmpty ?? true { throw Self.directoryMissing }
     }
+
+    /// The refusal of `--format hf` without a directory.
+    static let directoryMissing = CommandError("--out is missing or empty; allowed with --format hf: a new directory or an empty one")
 
     /// The refusal of an unknown `--format`.
     private var formatError: CommandError { CommandError("--format is \(format.debugDescription); allowed: \(ExportFormat.allowed)") }
@@ -63,7 +66,7 @@ struct ExportCommand: ParsableCommand {
         guard let chosen = ExportFormat(rawValue: format) else { throw formatError }
         switch chosen {
         case .hf:
-            guard let out, !out.isEmpty else { throw CommandError("--out is missing or empty; allowed with --format hf: a new directory or an empty one") }
+            guard let out, !out.isEmpty else { throw Self.directoryMissing }
             try ExportDirectory.checkFree(out)
             let (file, policy) = try StartingPolicy.checkpointAndPolicy(from: checkpoint, flag: "--checkpoint")
             let export = try HuggingFaceExport(checkpointPath: checkpoint, checkpoint: file, policy: policy)
