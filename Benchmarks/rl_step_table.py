@@ -33,13 +33,19 @@ for r in rows:
     print(f"| {r['step']} | " + " | ".join(f"{d[f'timing_s/{p}']:.3f}" for p, _ in PHASES) + f" | {other:.3f} | {d['timing_s/step']:.3f} |")
 print()
 step = statistics.mean(r["data"]["timing_s/step"] for r in rows)
-print(f"Means over steps {rows[0]['step']}–{rows[-1]['step']}: {step:.3f} s a step")
+evaluation = statistics.mean(r["data"]["timing_s/eval"] for r in rows)
+rl_step = step - evaluation
+print(f"Means over steps {rows[0]['step']}–{rows[-1]['step']}: {step:.3f} s a step; {rl_step:.3f} s an RL step, i.e. "
+      f"without the held-out evaluation (every 10 steps: {evaluation:.3f} s a step on average)")
 print()
-print("| phase | mean s | share of the step |")
+print("| phase | mean s | share of the RL step |")
 print("| --- | ---: | ---: |")
 accounted = 0.0
 for p, description in PHASES:
+    if p == "eval":
+        continue
     mean = statistics.mean(r["data"][f"timing_s/{p}"] for r in rows)
     accounted += mean
-    print(f"| {description} | {mean:.3f} | {100 * mean / step:.1f}% |")
-print(f"| bookkeeping between the phases | {step - accounted:.3f} | {100 * (step - accounted) / step:.1f}% |")
+    print(f"| {description} | {mean:.3f} | {100 * mean / rl_step:.1f}% |")
+print(f"| bookkeeping between the phases | {rl_step - accounted:.3f} | {100 * (rl_step - accounted) / rl_step:.1f}% |")
+print(f"| **the RL step** | **{rl_step:.3f}** | 100% |")

@@ -3,6 +3,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// Runs an `ExperimentPlan` in its folder: first the shared starting policy, then every (configuration, seed)
 /// run, `jobs` at a time, each a `vapo train` child process of this binary on one thread. Restartable at any
@@ -104,6 +105,11 @@ struct ExperimentRunner {
         process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
+        // A signal between the child's start and `remember` would stop the runner but not this child, which
+        // would go on writing into its run folder while a runner started again works there (seen in the
+        // stop-and-restart test): the handler defers to `endLaunch`, which stops everything once it is known.
+        ExperimentChildren.beginLaunch()
+        defer { ExperimentChildren.endLaunch() }
         try process.run()
         ExperimentChildren.remember(process.processIdentifier)
         return process
@@ -137,6 +143,30 @@ enum ExperimentChildren {
 
     static func forget(_ pid: pid_t) {
         for slot in 0..<capacity where pids[slot] == pid { pids[slot] = 0 }
+    }
+
+    /// 1 while `launch` is between starting a child and remembering its process id.
+    private static let launching = Atomic<Int>(0)
+    /// A signal that arrived while `launching` was 1 (0: none).
+    private static let deferredSignal = Atomic<Int32>(0)
+
+    /// Marks the start of a launch: from here until `endLaunch`, a signal is deferred to `endLaunch`.
+    static func beginLaunch() { launching.store(1, ordering: .sequentiallyConsistent) }
+
+    /// Ends a launch (the child's process id remembered, or the launch failed); stops the runner now, as the
+    /// handler would have, if a signal arrived during it.
+    static func endLaunch() {
+        launching.store(0, ordering: .sequentiallyConsistent)
+        let signal = deferredSignal.load(ordering: .sequentiallyConsistent)
+        if signal != 0 { Interruption.stop(signal) }
+    }
+
+    /// Called by the signal handler: true if a launch is under way, so that `endLaunch` stops the runner once
+    /// the new child is remembered. Each side stores, then loads the other's flag (sequentially consistent), so
+    /// at least one of them sees the signal with the child remembered; both stopping is harmless.
+    static func deferringToLaunch(_ signal: Int32) -> Bool {
+        deferredSignal.store(signal, ordering: .sequentiallyConsistent)
+        return launching.load(ordering: .sequentiallyConsistent) == 1
     }
 
     /// Sends SIGTERM to every child still running and waits for each to end, so that no child writes into a run
