@@ -74,15 +74,18 @@ extension GPT {
     }
 }
 
-/// How `sample` cuts n requests into groups of consecutive requests: ⌈n / 64⌉ groups (at least 2 when
+/// How `sample` cuts n requests into groups of consecutive requests: ⌈n / 16⌉ groups (at least 2 when
 /// n ≥ 2, so that two threads share a small batch), sizes differing by at most one. Results do not depend
-/// on the cut. Each step of a group reads every weight matrix (3.2 MB for the default model, more than a
-/// core's L2) from L3, while the keys and values come from L3 at any group size (a group's cache outgrows
-/// L2 from a few sequences on), so more rows per step cost fewer bytes per token: on one core, 32 and 64
-/// rows per step measured 8–10% faster than 16 (512 sequences × 64 tokens), 128 slower again, and sizes
-/// that are not multiples of the gemm's 8-row tile (48) slower too.
+/// on the cut, so the size is chosen by speed alone. Each step of a group reads every weight matrix (3.2 MB
+/// for the default model) from L3, so more rows per step read fewer weight bytes per token; but each row's
+/// attention streams its own keys and values, and a group's whole cache is touched at every step. Measured
+/// side by side on AMD EPYC Zen 4 (2026-12-08, `gpt-compare --workload sample512`, binaries alternated):
+/// 16 rows per group 45–48k tokens/s on 1 thread and 85–95k on 2, against 34–36k and 66–67k for 64 rows
+/// and 45k and 77–85k for 32; 8 rows as fast as 16 (`--workload sample64` on 2 threads: 69–77k against
+/// 55–61k for 64). An earlier measurement (before the cache's tiled key layout) had found 32 and 64 rows
+/// 8–10% faster than 16 on one core.
 struct SamplingGroups {
-    static let rowsPerGroup = 64
+    static let rowsPerGroup = 16
     let requests: Int, count: Int
 
     init(requests: Int) {
