@@ -51,6 +51,7 @@ KINDS = [
      r"\$s\d+(Autograd|Transformer|VAPO|RLMath|RLTape|Tasks|Training|Checkpoints|StrictJSON|VapoCLI)"),
 ]
 ORDER = list(dict.fromkeys(kind for kind, _, _ in KINDS)) + ["unclassified"]
+KERNELS = "kernels (Kernels module)"
 
 
 def read_samples(path):
@@ -100,31 +101,26 @@ def main():
         near = [j for j in (i - 1, i) if 0 <= j < len(times)]
         return main_samples[min(near, key=lambda j: abs(times[j] - time))][1]
 
-    chosen = [(t, frames) for t, time, frames in samples if (in_step(frames) if t == main_thread else counts(time))]
-    main_chosen = [frames for t, frames in chosen if t == main_thread]
-    shares = collections.Counter(classify(frames) for _, frames in chosen)
-    main_shares = collections.Counter(classify(frames) for frames in main_chosen)
-    total = len(chosen)
-    print(f"{total} samples in the RL steps ({len(main_chosen)} on the main thread, {total - len(main_chosen)} on "
+    # (on the main thread, kind, leaf) of every sample in the steps, each classified once.
+    chosen = [(t == main_thread, classify(frames), frames[0]) for t, time, frames in samples
+              if (in_step(frames) if t == main_thread else counts(time))]
+    shares = collections.Counter(kind for _, kind, _ in chosen)
+    main_shares = collections.Counter(kind for on_main, kind, _ in chosen if on_main)
+    total, on_main = len(chosen), sum(main_shares.values())
+    print(f"{total} samples in the RL steps ({on_main} on the main thread, {total - on_main} on "
           f"the others) of {len(samples)} in all")
     print()
     print("| where | main thread (the steps' wall clock) | all threads (processor time) |")
     print("| --- | ---: | ---: |")
     for kind in ORDER:
-        print(f"| {kind} | {100 * main_shares[kind] / len(main_chosen):.1f}% | {100 * shares[kind] / total:.1f}% |")
-    kernels = "kernels (Kernels module)"
-    print(f"| **outside the kernels** | **{100 - 100 * main_shares[kernels] / len(main_chosen):.1f}%** | "
-          f"**{100 - 100 * shares[kernels] / total:.1f}%** |")
-    leaves = collections.Counter()
-    for _, frames in chosen:
-        if classify(frames) != "kernels (Kernels module)":
-            leaves[(classify(frames), frames[0][:110])] += 1
+        print(f"| {kind} | {100 * main_shares[kind] / on_main:.1f}% | {100 * shares[kind] / total:.1f}% |")
+    print(f"| **outside the kernels** | **{100 - 100 * main_shares[KERNELS] / on_main:.1f}%** | "
+          f"**{100 - 100 * shares[KERNELS] / total:.1f}%** |")
+    leaves = collections.Counter((kind, leaf[:110]) for _, kind, leaf in chosen if kind != KERNELS)
     print(f"\nthe {top} largest leaves outside the kernels:\n")
     print("| share | kind | leaf frame |")
     print("| ---: | --- | --- |")
     for (kind, leaf), n in leaves.most_common(top):
         print(f"| {100 * n / total:.2f}% | {kind.split(' (')[0].split(':')[0]} | `{leaf}` |")
-    sys.stdout.flush()
-
 
 main()

@@ -121,7 +121,8 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
     ///
     /// Specialized for Float (the command line's scalar): a method of a generic class runs its generic body
     /// otherwise, and so does everything it calls, looking generic metadata up at every operation of the RL
-    /// bookkeeping (measured: about 4 % of a step, Benchmarks/README.md, "rl-step"). Same operations, same bits.
+    /// bookkeeping (measured: 3–5 % of a step's wall clock, Benchmarks/README.md, "rl-step"). Same operations,
+    /// same bits.
     @_specialize(where Scalar == Float)
     public func step() throws(TrainingError) -> Metrics {
         try prepare()
@@ -156,15 +157,14 @@ public final class Trainer<Scalar: KernelScalar & RLRealScalar> {
                 count: rollout.count, size: c.miniBatchSize, epochs: c.ppoEpochs,
                 stream: RandomStream(seed: c.seed, name: "rl/minibatches").child(completedSteps))
             let estimated = clock.now
-            phases.advantages = estimated - generated
+            var criticUpdated = estimated
             if let returns = estimate.returns {
                 let site = FaultSite(component: .critic, step: completedSteps + 1)
                 metrics.merge(try updateCritic(rollout: rollout, returns: returns, orders: orders, site: site), uniquingKeysWith: { $1 })
-                phases.critic = clock.now - estimated
+                criticUpdated = clock.now
             }
-            let actorStart = clock.now
             metrics.merge(try updateActor(rollout: rollout, advantages: estimate.advantages, orders: orders), uniquingKeysWith: { $1 })
-            phases.actor = clock.now - actorStart
+            phases = (estimated - generated, criticUpdated - estimated, clock.now - criticUpdated)
         }
         if critic != nil { criticScheduleStep += 1 }
         if completedSteps == 0 { metrics.merge(preparedSummary, uniquingKeysWith: { $1 }) }

@@ -145,18 +145,18 @@ enum ExperimentChildren {
         for slot in 0..<capacity where pids[slot] == pid { pids[slot] = 0 }
     }
 
-    /// 1 while `launch` is between starting a child and remembering its process id.
-    private static let launching = Atomic<Int>(0)
-    /// A signal that arrived while `launching` was 1 (0: none).
+    /// Whether `launch` is between starting a child and remembering its process id.
+    private static let launching = Atomic<Bool>(false)
+    /// A signal that arrived while `launching` was true (0: none).
     private static let deferredSignal = Atomic<Int32>(0)
 
     /// Marks the start of a launch: from here until `endLaunch`, a signal is deferred to `endLaunch`.
-    static func beginLaunch() { launching.store(1, ordering: .sequentiallyConsistent) }
+    static func beginLaunch() { launching.store(true, ordering: .sequentiallyConsistent) }
 
     /// Ends a launch (the child's process id remembered, or the launch failed); stops the runner now, as the
     /// handler would have, if a signal arrived during it.
     static func endLaunch() {
-        launching.store(0, ordering: .sequentiallyConsistent)
+        launching.store(false, ordering: .sequentiallyConsistent)
         let signal = deferredSignal.load(ordering: .sequentiallyConsistent)
         if signal != 0 { Interruption.stop(signal) }
     }
@@ -166,7 +166,7 @@ enum ExperimentChildren {
     /// at least one of them sees the signal with the child remembered; both stopping is harmless.
     static func deferringToLaunch(_ signal: Int32) -> Bool {
         deferredSignal.store(signal, ordering: .sequentiallyConsistent)
-        return launching.load(ordering: .sequentiallyConsistent) == 1
+        return launching.load(ordering: .sequentiallyConsistent)
     }
 
     /// Sends SIGTERM to every child still running and waits for each to end, so that no child writes into a run

@@ -14,18 +14,17 @@ public func peakFMAGigaflops(threads: Int, repetitions: Int = 10, stepsPerChunk:
         let sinks = UnsafeMutablePointer<Float>.allocate(capacity: chunks)
         defer { sinks.deallocate() }
         let flops = Double(chunks) * Double(stepsPerChunk) * Double(fmaChains * 16 * 2)
-        // Untimed first, for at least 0.3 s: a worker thread made by this call starts beside the caller on its
-        // processor, and the scheduler can take tens of milliseconds to move it to the idle one (seen on Zen 4:
-        // 2-thread peaks of 1.0× the 1-thread peak in some runs, while the gemms timed next scaled 1.9×).
-        let warmUp = ContinuousClock.now
-        while ContinuousClock.now - warmUp < .milliseconds(300) {
+        let repetition = {
             Parallel.forEachChunk(count: chunks) { chunk in sinks[chunk] = runFMAChains(steps: stepsPerChunk, seed: Float(chunk)) }
         }
+        // Untimed first, for at least 0.3 s: without it, the 2-thread peak came out at 1.0× the 1-thread peak in
+        // 2 of 4 runs on Zen 4 (2026-12-08) while the gemms timed right after scaled 1.9×, as if the pool's
+        // worker had not yet got a processor of its own; 6 of 6 runs with it gave 1.97–2.01×.
+        let warmUp = ContinuousClock.now
+        while ContinuousClock.now - warmUp < .milliseconds(300) { repetition() }
         var best = Double.infinity
         for _ in 0..<repetitions {
-            let seconds = measureSeconds {
-                Parallel.forEachChunk(count: chunks) { chunk in sinks[chunk] = runFMAChains(steps: stepsPerChunk, seed: Float(chunk)) }
-            }
+            let seconds = measureSeconds(repetition)
             best = min(best, seconds)
         }
         precondition((0..<chunks).allSatisfy { sinks[$0].isFinite }, "peakFMAGigaflops: the chains left the finite range")
