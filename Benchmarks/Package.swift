@@ -23,6 +23,10 @@ let package = Package(
             dependencies: ["CBLAS", "Roofline", .product(name: "Kernels", package: "VAPO")],
             path: "Sources/sgemm-compare"),
         .executableTarget(
+            name: "cached-attention",
+            dependencies: ["Roofline", .product(name: "Kernels", package: "VAPO")],
+            path: "Sources/cached-attention", swiftSettings: [.unsafeFlags(["-target-cpu", "native"])]),
+        .executableTarget(
             name: "parallel-overhead",
             dependencies: [.product(name: "Kernels", package: "VAPO")],
             path: "Sources/parallel-overhead"),

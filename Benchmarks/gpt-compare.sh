@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Our GPT against its peers on the CPU, side by side (Benchmarks/README.md, "gpt-compare"): builds our side in
 # release, measures the machine's roofline (FMA peak and read bandwidths, per thread count), checks that every
-# peer computes the same function, then for each thread count and workload runs the sides one after another
-# for several rounds (rotating which goes first, so machine noise hits all) and prints the Markdown tables.
+# peer computes the same function, then runs several rounds, each of them the roofline and every workload at
+# every thread count, the sides one after another (rotating which goes first, so machine noise hits all),
+# and prints the Markdown tables.
 # Peers, each skipped with a message when it cannot run: eager PyTorch (torch/gpt_compare.py), torch.compile
 # of the train step (the same file, --compile; needs a C++ compiler), jax.jit of the train step and of a
 # lax.scan sampler (jax/gpt_compare_jax.py). With none of them it runs our side alone.
@@ -85,7 +86,6 @@ echo "processors busy before the rounds: ${busy}%"
 if ((busy > 10)); then
     echo "warning: other processes are using the processors: the ratios are not reliable, least of all at 2 threads"
 fi
-for n in $threads; do "$ours" --roofline --threads "$n" | tee -a "$results" | table --progress; done
 "$ours" --export-weights "$work/check"
 for side in $sides; do
     case "$side" in
@@ -95,10 +95,16 @@ for side in $sides; do
     esac
 done
 
+# Rounds outermost: every round measures the roofline and then every workload at every thread count, so
+# that the 1- and 2-thread runs of a workload (whose ratio is a bar) and the probes (whose best is the
+# limit) are minutes apart at most, whatever this VM's speed does over the whole run (it drifts by a
+# quarter within an hour).
 read -ra order <<< "$sides"
-for n in $threads; do
+for ((r = 0; r < rounds; r++)); do
+    echo "round $((r + 1)) of $rounds"
+    for n in $threads; do "$ours" --roofline --threads "$n" | tee -a "$results" | table --progress; done
     for w in $workloads; do
-        for ((r = 0; r < rounds; r++)); do
+        for n in $threads; do
             # Rotate which side goes first, so that none always follows another's heat or cache.
             for ((i = 0; i < ${#order[@]}; i++)); do
                 run_side "${order[(i + r) % ${#order[@]}]}" "$n" "$w"

@@ -68,13 +68,33 @@ extension CachedAttentionKernels {
         if lane == 0 {
             for f in 0..<width { tile.store16(SIMD16(), f * 16) }
         }
-        for f in 0..<width { tile[f * 16 + lane] = key[f] }
+        storeKey(key, width: width, into: tile + lane)
         for start in stride(from: 0, to: width, by: 16) {
             (values + position * width).store16(value.load16(start, count: width - start), start, count: width - start)
         }
         softmax(scratch, rows: heads, cols: rowLength, into: scratch)
         weightedValues(scratch, rowLength: rowLength, positions: positions, values: values, heads: heads, headWidth: hd,
                        into: output)
+    }
+
+    /// target[16·f] = key[f] for f in 0 ..< width: one position's key into its tile's lane, each feature its
+    /// own scalar store. Written as a plain loop over the features, the compiler turns it into scatter
+    /// instructions, which cost more than the stores they replace (on Zen 4, a fifth of the kernel's time).
+    @inlinable @inline(__always)
+    static func storeKey(_ key: UnsafePointer<Self>, width: Int, into target: UnsafeMutablePointer<Self>) {
+        var (f, t) = (0, target)
+        while f + 16 <= width {
+            let v = key.load16(f)
+            t[0] = v[0]; t[16] = v[1]; t[32] = v[2]; t[48] = v[3]; t[64] = v[4]; t[80] = v[5]; t[96] = v[6]; t[112] = v[7]
+            t[128] = v[8]; t[144] = v[9]; t[160] = v[10]; t[176] = v[11]; t[192] = v[12]; t[208] = v[13]; t[224] = v[14]; t[240] = v[15]
+            f += 16
+            t += 256
+        }
+        while f < width {
+            t[0] = key[f]
+            f += 1
+            t += 16
+        }
     }
 
     /// own[h] = (Σ_i query[h·hd + i] · key[h·hd + i]) · scale, one FMA chain per head from +0; four heads'
@@ -86,12 +106,16 @@ extension CachedAttentionKernels {
     ) {
         for h in stride(from: 0, to: heads, by: 4) {
             let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
+            let (o1, o2, o3) = ((h1 - h0) * hd, (h2 - h0) * hd, (h3 - h0) * hd)
+            var (q, k) = (query + h0 * hd, key + h0 * hd)
             var (d0, d1, d2, d3): (Self, Self, Self, Self) = (0, 0, 0, 0)
-            for i in 0..<hd {
-                d0 = d0.addingProduct(query[h0 * hd + i], key[h0 * hd + i])
-                d1 = d1.addingProduct(query[h1 * hd + i], key[h1 * hd + i])
-                d2 = d2.addingProduct(query[h2 * hd + i], key[h2 * hd + i])
-                d3 = d3.addingProduct(query[h3 * hd + i], key[h3 * hd + i])
+            for _ in 0..<hd {
+                d0 = d0.addingProduct(q[0], k[0])
+                d1 = d1.addingProduct(q[o1], k[o1])
+                d2 = d2.addingProduct(q[o2], k[o2])
+                d3 = d3.addingProduct(q[o3], k[o3])
+                q += 1
+                k += 1
             }
             (own[h0], own[h1], own[h2], own[h3]) = (d0 * scale, d1 * scale, d2 * scale, d3 * scale)
         }
@@ -100,28 +124,51 @@ extension CachedAttentionKernels {
     /// The scores of the cached tiles 0 ..< `tiles` of every head, times `scale`, stored at
     /// `scores[h·rowLength + b·16 ..< + 16]`; tile `lastTile`'s go through `finishing` first.
     ///
-    /// Eight chains at a time: two tiles (the second repeated when the count is odd) of four heads (the
-    /// last group repeating its final head), so that each step's four query broadcasts serve two tiles and
-    /// the eight independent FMAs keep both FMA pipes busy. Repeated pairs are recomputed and stored again,
-    /// the same bits.
+    /// Eight chains at a time: two tiles of four heads (the last group repeating its final head, whose
+    /// chains are recomputed and stored again, the same bits), so that each step's four query broadcasts
+    /// serve two tiles and the eight independent FMAs keep both FMA pipes busy; an odd last tile alone,
+    /// four chains at a time.
     @inlinable @inline(__always)
     static func cachedScores(
         query: UnsafePointer<Self>, keys: UnsafePointer<Self>, tiles: Int, lastTile: Int, heads: Int, headWidth hd: Int,
         scale: Self, into scores: UnsafeMutablePointer<Self>, rowLength: Int,
         finishing: (SIMD16<Self>, _ head: Int) -> SIMD16<Self>
     ) {
+        var b0 = 0
+        while b0 + 1 < tiles {
+            scoreTiles(b0, b0 + 1, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
+                       into: scores, rowLength: rowLength, finishing: finishing)
+            b0 += 2
+        }
+        if b0 < tiles {
+            scoreTiles(b0, nil, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
+                       into: scores, rowLength: rowLength, finishing: finishing)
+        }
+    }
+
+    /// The scores of tile `b0` and, unless nil, tile `b1` (see `cachedScores`).
+    @inlinable @inline(__always)
+    static func scoreTiles(
+        _ b0: Int, _ b1: Int?, query: UnsafePointer<Self>, keys: UnsafePointer<Self>, lastTile: Int, heads: Int,
+        headWidth hd: Int, scale: Self, into scores: UnsafeMutablePointer<Self>, rowLength: Int,
+        finishing: (SIMD16<Self>, _ head: Int) -> SIMD16<Self>
+    ) {
         let width = heads * hd
-        for b0 in stride(from: 0, to: tiles, by: 2) {
-            let b1 = Swift.min(b0 + 1, tiles - 1)
-            for h in stride(from: 0, to: heads, by: 4) {
-                let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
-                // One pointer per tile and one for the query, with the heads at loop-invariant offsets:
-                // few enough registers that no address is spilled and reloaded in the loop.
-                let (o1, o2, o3) = ((h1 - h0) * hd, (h2 - h0) * hd, (h3 - h0) * hd)
-                let (ko1, ko2, ko3) = (o1 * 16, o2 * 16, o3 * 16)
-                var (k0, k1) = (keys + (b0 * width + h0 * hd) * 16, keys + (b1 * width + h0 * hd) * 16)
-                var q = query + h0 * hd
-                var (s00, s01, s02, s03) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+        for h in stride(from: 0, to: heads, by: 4) {
+            let (h0, h1, h2, h3) = (h, Swift.min(h + 1, heads - 1), Swift.min(h + 2, heads - 1), Swift.min(h + 3, heads - 1))
+            // One pointer per tile and one for the query, with the heads at loop-invariant offsets:
+            // few enough registers that no address is spilled and reloaded in the loop.
+            let (o1, o2, o3) = ((h1 - h0) * hd, (h2 - h0) * hd, (h3 - h0) * hd)
+            let (ko1, ko2, ko3) = (o1 * 16, o2 * 16, o3 * 16)
+            var k0 = keys + (b0 * width + h0 * hd) * 16
+            var q = query + h0 * hd
+            var (s00, s01, s02, s03) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
+            @inline(__always) func store(_ s: SIMD16<Self>, head: Int, tile: Int) {
+                let scaled = s * scale
+                (scores + head * rowLength).store16(tile == lastTile ? finishing(scaled, head) : scaled, tile * 16)
+            }
+            if let b1 {
+                var k1 = keys + (b1 * width + h0 * hd) * 16
                 var (s10, s11, s12, s13) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
                 for _ in 0..<hd {
                     let (x0, x1, x2, x3) = (SIMD16(repeating: q[0]), SIMD16(repeating: q[o1]), SIMD16(repeating: q[o2]), SIMD16(repeating: q[o3]))
@@ -133,15 +180,20 @@ extension CachedAttentionKernels {
                     k1 += 16
                     q += 1
                 }
-                @inline(__always) func store(_ s: SIMD16<Self>, head: Int, tile: Int) {
-                    let scaled = s * scale
-                    (scores + head * rowLength).store16(tile == lastTile ? finishing(scaled, head) : scaled, tile * 16)
-                }
-                store(s00, head: h0, tile: b0); store(s01, head: h1, tile: b0)
-                store(s02, head: h2, tile: b0); store(s03, head: h3, tile: b0)
                 store(s10, head: h0, tile: b1); store(s11, head: h1, tile: b1)
                 store(s12, head: h2, tile: b1); store(s13, head: h3, tile: b1)
+            } else {
+                for _ in 0..<hd {
+                    s00 = s00.addingProduct(SIMD16(repeating: q[0]), k0.load16(0))
+                    s01 = s01.addingProduct(SIMD16(repeating: q[o1]), k0.load16(ko1))
+                    s02 = s02.addingProduct(SIMD16(repeating: q[o2]), k0.load16(ko2))
+                    s03 = s03.addingProduct(SIMD16(repeating: q[o3]), k0.load16(ko3))
+                    k0 += 16
+                    q += 1
+                }
             }
+            store(s00, head: h0, tile: b0); store(s01, head: h1, tile: b0)
+            store(s02, head: h2, tile: b0); store(s03, head: h3, tile: b0)
         }
     }
 
