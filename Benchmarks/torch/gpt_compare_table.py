@@ -2,8 +2,9 @@
 
 Every timed run of every round is pooled per (workload, threads, side); the tables give the median tokens/s
 of each pool. First the roofline of the run (`gpt-compare --roofline` lines, one per round and thread count:
-the processor, and the best FMA peak and read bandwidths of the rounds at each thread count); then every side's rate against it (GFLOP/s from the workload's
-FLOPs per token, which `ours` lines carry (Benchmarks/README.md, "FLOPs and bytes of each workload"), as a
+the processor, and the best FMA peak and read bandwidths of the rounds at each thread count); then every
+side's rate against it (GFLOP/s from the workload's FLOPs per token, which `ours` lines carry
+(Benchmarks/README.md, "FLOPs and bytes of each workload"), as a
 fraction of the peak at the same thread count; for sampling also GB/s from the bytes per token, as a fraction
 of the KV cache's read bandwidth, and which bound binds); then the issue's bars. Needs no torch.
 

@@ -55,7 +55,7 @@ func runFMAChains(steps: Int, seed: Float) -> Float {
 }
 
 /// Wall-clock seconds that `body` takes.
-func measureSeconds(_ body: () -> Void) -> Double {
+public func measureSeconds(_ body: () -> Void) -> Double {
     let elapsed = ContinuousClock().measure(body)
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }

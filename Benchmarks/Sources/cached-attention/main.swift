@@ -37,7 +37,7 @@ let processor = Processor.current()
 let peak = peakFMAGigaflops(threads: 1)
 print("Processor: \(processor.summary); 1-thread FMA peak \(fixed(peak, 1)) GFLOP/s")
 print()
-print("| sequences | caches (MiB) | ns per call | GFLOP/s | % of FMA peak | KiB read per call | GB/s |")
+print("| sequences | caches | ns per call | GFLOP/s | % of FMA peak | KiB read per call | GB/s |")
 print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 // Per call at position p (0-based): scores and weighted values over p + 1 positions, every head.
@@ -49,7 +49,6 @@ let region = capacity * width
 let query = (0..<(3 * width)).map { Float(($0 * 7919) % 97) / 97 - 0.5 }
 var scratch = [Float](repeating: 0, count: heads * capacity)
 var output = [Float](repeating: 0, count: width)
-let clock = ContinuousClock()
 for sequences in sequenceCounts {
     let keys = UnsafeMutablePointer<Float>.allocate(capacity: sequences * region)
     let values = UnsafeMutablePointer<Float>.allocate(capacity: sequences * region)
@@ -58,7 +57,7 @@ for sequences in sequenceCounts {
     query.withUnsafeBufferPointer { q in
         let (q, k, v) = (q.baseAddress!, q.baseAddress! + width, q.baseAddress! + 2 * width)
         for _ in 0..<(rounds + 1) {   // the first pass untimed: it touches the pages
-            let elapsed = clock.measure {
+            let seconds = measureSeconds {
                 for position in 0..<capacity {
                     for s in 0..<sequences {
                         Float.cachedAttention(
@@ -68,12 +67,11 @@ for sequences in sequenceCounts {
                     }
                 }
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             best = min(best, seconds / Double(sequences))
         }
     }
     let calls = Double(capacity)
-    print("| \(sequences) | \(fixed(Double(2 * sequences * region * 4) / 1_048_576, 1)) | \(fixed(best / calls * 1e9, 0)) "
+    print("| \(sequences) | \(mebibytes(2 * sequences * region * MemoryLayout<Float>.stride)) | \(fixed(best / calls * 1e9, 0)) "
           + "| \(fixed(flopsPerPass / best / 1e9, 1)) | \(fixed(100 * flopsPerPass / best / 1e9 / peak, 0)) "
           + "| \(fixed(bytesPerPass / calls / 1024, 1)) | \(fixed(bytesPerPass / best / 1e9, 1)) |")
 }

@@ -136,20 +136,20 @@ extension CachedAttentionKernels {
     ) {
         var b0 = 0
         while b0 + 1 < tiles {
-            scoreTiles(b0, b0 + 1, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
+            scoreTiles(b0, paired: true, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
                        into: scores, rowLength: rowLength, finishing: finishing)
             b0 += 2
         }
         if b0 < tiles {
-            scoreTiles(b0, nil, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
+            scoreTiles(b0, paired: false, query: query, keys: keys, lastTile: lastTile, heads: heads, headWidth: hd, scale: scale,
                        into: scores, rowLength: rowLength, finishing: finishing)
         }
     }
 
-    /// The scores of tile `b0` and, unless nil, tile `b1` (see `cachedScores`).
+    /// The scores of tile `b0` and, when `paired`, of tile `b0 + 1` (see `cachedScores`).
     @inlinable @inline(__always)
     static func scoreTiles(
-        _ b0: Int, _ b1: Int?, query: UnsafePointer<Self>, keys: UnsafePointer<Self>, lastTile: Int, heads: Int,
+        _ b0: Int, paired: Bool, query: UnsafePointer<Self>, keys: UnsafePointer<Self>, lastTile: Int, heads: Int,
         headWidth hd: Int, scale: Self, into scores: UnsafeMutablePointer<Self>, rowLength: Int,
         finishing: (SIMD16<Self>, _ head: Int) -> SIMD16<Self>
     ) {
@@ -167,7 +167,8 @@ extension CachedAttentionKernels {
                 let scaled = s * scale
                 (scores + head * rowLength).store16(tile == lastTile ? finishing(scaled, head) : scaled, tile * 16)
             }
-            if let b1 {
+            if paired {
+                let b1 = b0 + 1
                 var k1 = keys + (b1 * width + h0 * hd) * 16
                 var (s10, s11, s12, s13) = (SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>(), SIMD16<Self>())
                 for _ in 0..<hd {
