@@ -74,13 +74,36 @@ extension ReductionKernels {
     }
 
     public static func accumulateColumnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into y: UnsafeMutablePointer<Self>) {
-        // Ranges of 64 columns (a 256-byte piece of every row), each column one chain onto its old value.
+        // Ranges of 64 columns (a 256-byte piece of every row), each column one chain onto its old value. A
+        // range's running sums stay in registers over all the rows: stored back after every row, each row's
+        // additions would wait for the previous row's stores to be read back (2.2–2.5% of a GPT train step
+        // against 1.5–1.7% in registers, AMD Zen 4).
         Parallel.forEachRange(cols, grain: 64) { columns in
-            let (out, width) = (y + columns.lowerBound, columns.count)
-            for r in 0..<rows {
-                let row = x + r * cols + columns.lowerBound
-                forEachVector(width) { i, lanes in out.store16(out.load16(i, count: lanes) + row.load16(i, count: lanes), i, count: lanes) }
+            let (out, first) = (y + columns.lowerBound, x + columns.lowerBound)
+            guard columns.count == 64 else {
+                forEachVector(columns.count) { i, lanes in
+                    var (sum, row) = (out.load16(i, count: lanes), first + i)
+                    for _ in 0..<rows {
+                        sum += row.load16(0, count: lanes)
+                        row += cols
+                    }
+                    out.store16(sum, i, count: lanes)
+                }
+                return
             }
+            var (s0, s1, s2, s3) = (out.load16(0), out.load16(16), out.load16(32), out.load16(48))
+            var row = first
+            for _ in 0..<rows {
+                s0 += row.load16(0)
+                s1 += row.load16(16)
+                s2 += row.load16(32)
+                s3 += row.load16(48)
+                row += cols
+            }
+            out.store16(s0, 0)
+            out.store16(s1, 16)
+            out.store16(s2, 32)
+            out.store16(s3, 48)
         }
     }
 
