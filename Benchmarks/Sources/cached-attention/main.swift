@@ -9,8 +9,8 @@
 // as nanoseconds per call, with the call's FLOPs (2 per multiply-add of the scores and the weighted values
 // over the causal positions, as Benchmarks/README.md counts attention) against the 1-thread FMA peak
 // measured in the same run, and the bytes of the sequence's cache the call reads (key tiles and values).
-// One sequence's cache (64 KiB) stays in L1/L2; 16 fill about 1 MiB (L2); 256 need 16 MiB (L3 on the
-// processors seen so far), like the 64 sequences × 4 layers of gpt-compare's sample64 workload.
+// One sequence's cache (64 KiB, more than Zen 4's 32 KiB L1D) is read from L2; 16 fill about 1 MiB (L2); 256
+// need 16 MiB (L3 on the processors seen so far), more than a sampling group's own cache (about 5 MiB, L3).
 
 import Foundation
 import Kernels
